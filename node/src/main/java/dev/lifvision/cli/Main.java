@@ -1,7 +1,43 @@
 package dev.lifvision.cli;
 
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code lifvision}: one subcommand per task. */
+@Command(name = "lifvision", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Spiking-network (LIF) vision node.",
+        subcommands = {EvalCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("lifvision");
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // expected failures (bad file, bad option value) get one clear line, not a stack trace
+            cmd.getErr().println("lifvision " + cmd.getCommandName() + ": " + ex.getMessage());
+            if (System.getenv("LIFVISION_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return ex instanceof IllegalArgumentException || ex instanceof java.io.IOException ? 2 : 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"lifvision " + (v == null ? "dev" : v)};
+        }
     }
 }
