@@ -24,6 +24,9 @@ import java.util.concurrent.Callable;
                 "time per image, spikes and synaptic events per image.", "",
                 "Example: lifvision eval --model mnist.lifb --data mnist:../shared/datasets/mnist --backend spiking"})
 final class EvalCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", required = true, paramLabel = "M", description = "A .lifb bundle or a shipped model name.")
     String model;
 
@@ -98,7 +101,7 @@ final class EvalCommand implements Callable<Integer> {
                     opt.readoutLastStep() + 1, opt.continuous() ? "continuous" : "reset per image",
                     opt.coding().name().toLowerCase(Locale.ROOT));
         }
-        ProgressBar bar = new ProgressBar("eval", set.size(), "img");
+        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "eval", set.size(), "img");
         EvalResult r = ev.run(set, labelMap, nThreads, bar::update);
         report(o, r, net);
         return 0;

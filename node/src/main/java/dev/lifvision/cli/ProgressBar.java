@@ -1,6 +1,6 @@
 package dev.lifvision.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -8,7 +8,7 @@ import java.util.Locale;
  * four times a second; otherwise (logs, CI) it prints a line every 10 %. Thread-safe.
  */
 public final class ProgressBar {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final String label;
     private final long total;
     private final String unit;
@@ -17,11 +17,11 @@ public final class ProgressBar {
     private long lastDraw;
     private int lastDecile = -1;
 
-    public ProgressBar(String label, long total, String unit) {
-        this(System.err, label, total, unit, System.console() != null);
+    public ProgressBar(PrintWriter out, String label, long total, String unit) {
+        this(out, label, total, unit, System.console() != null);
     }
 
-    public ProgressBar(PrintStream out, String label, long total, String unit, boolean terminal) {
+    public ProgressBar(PrintWriter out, String label, long total, String unit, boolean terminal) {
         this.out = out;
         this.label = label;
         this.total = Math.max(1, total);
