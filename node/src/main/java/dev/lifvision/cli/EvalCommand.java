@@ -20,9 +20,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify a labelled dataset with a model and report the error rate, confusion counts,",
-                "time per image, spikes and synaptic events per image.", "",
-                "Example: lifvision eval --model mnist.lifb --data mnist:../shared/datasets/mnist --backend spiking"})
+        description = {"Classify a labelled dataset with a model; report the error rate, confusion",
+                "counts, time per image, spikes and synaptic events per image.", "",
+                "Example:", "  lifvision eval --model m.lifb --data mnist:../shared/datasets/mnist"})
 final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -69,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for Poisson input (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed for Poisson input (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override

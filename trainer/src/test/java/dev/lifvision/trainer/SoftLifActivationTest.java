@@ -1,0 +1,103 @@
+package dev.lifvision.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifvision.bundle.NeuronSpec;
+import dev.lifvision.neuron.NeuronModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class SoftLifActivationTest {
+
+    private static INDArray grid() {
+        float[] x = new float[2001];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (-3.0 + 13.0 * i / 2000.0);
+        }
+        return Nd4j.createFromArray(x);
+    }
+
+    private static void checkAgainstNode(NeuronSpec spec) {
+        NeuronModel node = NeuronModel.of(spec);
+        SoftLifActivation act = SoftLifActivation.of(spec, 0.0);
+        INDArray x = grid();
+        INDArray out = act.getActivation(x.dup(), false);
+        INDArray grad = act.backprop(x.dup(), Nd4j.ones(DataType.FLOAT, x.length())).getFirst();
+        assertEquals(DataType.FLOAT, out.dataType());
+        double maxAbs = 0, maxRel = 0;
+        for (int i = 0; i < x.length(); i++) {
+            double xi = x.getDouble(i);
+            double want = node.activation(xi);
+            double got = out.getDouble(i);
+            maxAbs = Math.max(maxAbs, Math.abs(got - want));
+            assertEquals(want, got, 1e-5, "activation at x=" + xi);
+            double dWant = node.derivative(xi);
+            double dGot = grad.getDouble(i);
+            double err = Math.abs(dGot - dWant);
+            maxRel = Math.max(maxRel, err / Math.max(1.0, Math.abs(dWant)));
+            assertTrue(err <= 1e-5 * Math.max(1.0, Math.abs(dWant)),
+                    "derivative at x=" + xi + ": got " + dGot + ", node " + dWant);
+        }
+        System.out.printf("%s: max |act err| %.3g, max deriv err (rel-or-abs) %.3g%n", spec, maxAbs, maxRel);
+    }
+
+    @Test
+    void matchesNodeMnist() {
+        checkAgainstNode(NeuronSpec.mnist());
+    }
+
+    @Test
+    void matchesNodeCifar() {
+        checkAgainstNode(NeuronSpec.cifar());
+    }
+
+    @Test
+    void hardLifMatchesNode() {
+        NeuronSpec spec = NeuronSpec.lif(0.022, 0.002, 1.0, 0.063);
+        NeuronModel node = NeuronModel.of(spec);
+        SoftLifActivation act = SoftLifActivation.of(spec, 0.0);
+        INDArray x = grid().castTo(DataType.DOUBLE);
+        INDArray out = act.getActivation(x.dup(), false);
+        INDArray grad = act.backprop(x.dup(), Nd4j.ones(DataType.DOUBLE, x.length())).getFirst();
+        for (int i = 0; i < x.length(); i++) {
+            double xi = x.getDouble(i);
+            assertEquals(node.activation(xi), out.getDouble(i), 1e-9, "x=" + xi);
+            double d = node.derivative(xi);
+            assertEquals(d, grad.getDouble(i), 1e-9 * Math.max(1, Math.abs(d)), "x=" + xi);
+        }
+    }
+
+    @Test
+    void trainingNoiseOnlyOnFiringUnits() {
+        Nd4j.getRandom().setSeed(42);
+        SoftLifActivation act = SoftLifActivation.of(NeuronSpec.mnist(), 10.0);
+        // x in [-3, 10]; use units well above threshold for the std so the clip at 0 is rare
+        INDArray x = Nd4j.rand(DataType.FLOAT, 200, 500).muli(13.0).subi(3.0);
+        INDArray clean = act.getActivation(x.dup(), false);
+        INDArray noisy = act.getActivation(x.dup(), true);
+        INDArray again = act.getActivation(x.dup(), false);
+        assertEquals(clean, again, "no noise in test mode");
+        double std = act.getAmplitude() * act.getSigma();
+        List<Double> diffs = new ArrayList<>();
+        for (long i = 0; i < x.length(); i++) {
+            double xi = x.getDouble(i), c = clean.getDouble(i), n = noisy.getDouble(i);
+            assertTrue(n >= 0.0, "output clipped at 0");
+            if (xi <= 0.0) {
+                assertEquals(c, n, 0.0, "no noise below threshold, x=" + xi);
+            } else if (c > 5 * std) {
+                diffs.add(n - c);
+            }
+        }
+        double mean = diffs.stream().mapToDouble(d -> d).average().orElseThrow();
+        double var = diffs.stream().mapToDouble(d -> (d - mean) * (d - mean)).sum() / (diffs.size() - 1);
+        System.out.printf("noise: n=%d mean %.4f std %.4f (want %.4f)%n", diffs.size(), mean, Math.sqrt(var), std);
+        assertTrue(diffs.size() > 10_000);
+        assertEquals(std, Math.sqrt(var), 0.05 * std);
+        assertEquals(0.0, mean, 0.05 * std);
+    }
+}
