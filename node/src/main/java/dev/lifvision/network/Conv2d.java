@@ -129,10 +129,7 @@ public final class Conv2d implements LinearOp {
                 int ky = iy + ph - oy * sh;
                 int wr = ((ky * cin + ci) * kw + kxFlipped) * cout;
                 int outBase = (oy * ow + oxLo) * cout;
-                System.arraycopy(rowKernel, wr, scratch, outBase, run);
-                for (int q = outBase; q < outBase + run; q++) {
-                    y[q] += value * scratch[q];
-                }
+                Axpy.axpy(y, outBase, rowKernel, wr, run, value, scratch);
                 events += run;
             }
             return events;
@@ -142,10 +139,7 @@ public final class Conv2d implements LinearOp {
             for (int ox = oxLo; ox <= oxHi; ox++) {
                 int kx = ix + pw - ox * sw;
                 int outBase = (oy * ow + ox) * cout;
-                System.arraycopy(weights, kernelBase(oy, ox, ky, kx, ci), scratch, outBase, cout);
-                for (int q = outBase; q < outBase + cout; q++) {
-                    y[q] += value * scratch[q];
-                }
+                Axpy.axpy(y, outBase, weights, kernelBase(oy, ox, ky, kx, ci), cout, value, scratch);
                 events += cout;
             }
         }

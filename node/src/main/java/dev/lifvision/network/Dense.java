@@ -44,10 +44,15 @@ public final class Dense implements LinearOp {
 
     @Override
     public int scatter(int i, float value, float[] y, float[] scratch) {
-        System.arraycopy(w, i * out, scratch, 0, out);
-        for (int o = 0; o < out; o++) {
-            y[o] += value * scratch[o];
+        int row = i * out;
+        if (out < 64) {
+            // too short for the copy to pay off (an output layer of 10 classes)
+            for (int o = 0; o < out; o++) {
+                y[o] += value * w[row + o];
+            }
+            return out;
         }
+        Axpy.axpy(y, 0, w, row, out, value, scratch);
         return out;
     }
 

@@ -17,10 +17,8 @@ public interface LinearOp {
     /**
      * {@code out += value * A[:, i]}.
      *
-     * @param scratch caller-owned, at least {@link #outSize()} long, contents undefined. Weight runs
-     *                are copied into it at the offset of their targets first: C2 only vectorises
-     *                {@code y[k] += v * w[k]} when both arrays use the same index, and an
-     *                arraycopy plus a vectorised loop is about twice as fast as the scalar loop.
+     * @param scratch caller-owned, at least {@link #outSize()} long, contents undefined (see
+     *                {@link Axpy} for why a scatter may need it)
      * @return the number of synaptic events (weights touched), for the energy estimate
      */
     int scatter(int i, float value, float[] out, float[] scratch);

@@ -107,4 +107,24 @@ class LifNeuronTest {
         }
         assertEquals(LifRate.rate(j, 0.02, 0.002) * 10, count, 2.0);
     }
+
+    @Test
+    void fastLogIsAccurateOnTheSpikeTimeRange() {
+        for (double z = 1e-6; z <= 1.0; z *= 1.01) {
+            assertEquals(Math.log(z), SpikingLif.ln((float) z), 2e-6 * Math.max(1, Math.abs(Math.log(z))), "ln " + z);
+        }
+        assertEquals(0f, SpikingLif.ln(1f), 1e-7f);
+    }
+
+    @Test
+    void coarseStepsUseTheExactPathAndStillMatchTheRate() {
+        // dt / tau_rc = 0.3 > 0.25: exact exponentials; 10 s of simulated time
+        SpikingLif lif = new SpikingLif(1, 0.006, 0.02, 0.002, 1, 0, 1);
+        int[] s = new int[1];
+        int count = 0;
+        for (int t = 0; t < 1667; t++) {
+            count += lif.step(new float[]{1.5f}, s);
+        }
+        assertEquals(LifRate.rate(1.5, 0.02, 0.002) * 1667 * 0.006, count, 2.0);
+    }
 }
