@@ -30,6 +30,11 @@ public final class ProgressBar {
     }
 
     public synchronized void update(long done) {
+        update(done, null);
+    }
+
+    /** @param status extra text after the ETA (loss, accuracy), or null */
+    public synchronized void update(long done, String status) {
         long now = System.nanoTime();
         int decile = (int) (10 * done / total);
         boolean finished = done >= total;
@@ -42,7 +47,7 @@ public final class ProgressBar {
         }
         lastDraw = now;
         lastDecile = decile;
-        out.print(render(done, now) + (terminal && !finished ? "\r" : "\n"));
+        out.print(render(done, now) + (status == null ? "" : " " + status) + (terminal && !finished ? "\r" : "\n"));
         out.flush();
     }
 

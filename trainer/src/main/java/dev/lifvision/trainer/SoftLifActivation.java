@@ -14,15 +14,15 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 /**
  * The (soft) LIF rate activation of a pre-activation {@code x} as a DL4J activation:
  * {@code amplitude * r(gain * x + biasOffset)}, the same function as the node's
- * {@link dev.lifvision.neuron.NeuronModel} (see {@link LifRate}), computed with vectorised ND4J ops in the input's
- * data type and with a hand-written backward pass.
+ * {@link dev.lifvision.neuron.NeuronModel} (see {@link LifRate}), computed with vectorised ND4J ops (internally in double,
+ * result in the input's data type) and with a hand-written backward pass.
  *
  * <p>Mode {@code softlif}: {@code r(j) = 1/(tauRef + tauRc*log1p(1/p))}, {@code p = gamma*softplus(z)},
  * {@code z = (j-1)/gamma}, softplus in the stable form {@code max(z,0) + log1p(exp(-|z|))} (libnd4j's own softplus
  * overflows in float32 here). For {@code z < -20} the tail is evaluated as {@code log1p(1/p) = -z - log(gamma)}
  * (exact to float precision) so float32 matches the node's double-precision rate, which stays positive (~1/|z|) far
- * below threshold; the rate is exactly 0 only where the node's double {@code p} underflows to 0
- * ({@code z} below about -740). Derivative: {@code amplitude*gain * r^2*tauRc*sigmoid(z)/(p(p+1))}.
+ * below threshold; the rate is exactly 0 only where the node's double rate is
+ * ({@code 1/p} overflows: {@code z} below about -708). Derivative: {@code amplitude*gain * r^2*tauRc*sigmoid(z)/(p(p+1))}.
  * Mode {@code lif}: the hard rate (0 for {@code j <= 1}) and its derivative (unbounded just above threshold; for
  * ablations only).
  *
@@ -37,7 +37,7 @@ public class SoftLifActivation extends BaseActivationFunction {
     public static final String MODE_SOFTLIF = "softlif";
     public static final String MODE_LIF = "lif";
 
-    /** Below this z the soft-rate tail uses its asymptotic form (exp(z) is negligible against 1 in float32). */
+    /** Below this z the soft-rate tail uses its asymptotic form (error ~exp(z)/2 ~ 1e-9 in log1p(1/p)). */
     static final double Z_TAIL = -20.0;
 
     @JsonProperty private String mode = MODE_SOFTLIF;
@@ -99,14 +99,12 @@ public class SoftLifActivation extends BaseActivationFunction {
 
     @Override
     public INDArray getActivation(INDArray in, boolean training) {
-        DataType dt = in.dataType();
-        INDArray firing = training && sigma > 0 ? in.mul(gain).addi(biasOffset - 1.0).gt(0.0).castTo(dt) : null;
+        INDArray firing = training && sigma > 0 ? Transforms.step(in.mul(gain).addi(biasOffset - 1.0), false) : null;
         INDArray rate = MODE_LIF.equals(mode) ? hardRate(in, null) : softRate(in, null);
         in.assign(rate.muli(amplitude));
         if (firing != null) {
-            INDArray noise = Nd4j.randn(dt, in.ordering(), in.shape());
-            noise.muli(firing).muli(amplitude * sigma);
-            in.addi(noise);
+            INDArray noise = Nd4j.randn(in.dataType(), in.ordering(), in.shape());
+            in.addi(noise.muli(firing).muli(amplitude * sigma));
             Transforms.max(in, 0.0, false);
         }
         return in;
@@ -121,29 +119,45 @@ public class SoftLifActivation extends BaseActivationFunction {
         } else {
             softRate(in, deriv);
         }
-        INDArray dLdz = deriv[0].muli(epsilon);
+        INDArray dLdz = in.assign(deriv[0]).muli(epsilon);
         return new Pair<>(dLdz, null);
     }
 
-    /** Soft rate r (Hz, new array); if {@code deriv != null}, deriv[0] = d(amplitude*r)/dx. {@code x} untouched. */
+    /**
+     * Copy of {@code x} in double precision: the rate needs log1p of tiny arguments, and libnd4j's Log1p is
+     * {@code log(1 + w)} (float32 log1p(2e-9) = 0), which in double is accurate enough here. The op count, not
+     * the element width, dominates the cost of these element-wise passes.
+     */
+    private static INDArray doubleCopy(INDArray x) {
+        INDArray d = x.castTo(DataType.DOUBLE);
+        return d == x ? x.dup() : d;
+    }
+
+    /**
+     * Soft rate r in Hz (new double array); if {@code deriv != null}, deriv[0] = d(amplitude*r)/dx (double).
+     * {@code x} is not modified.
+     */
     private INDArray softRate(INDArray x, INDArray[] deriv) {
-        DataType dt = x.dataType();
-        INDArray z = x.mul(gain / gamma).addi((biasOffset - 1.0) / gamma);
-        INDArray zc = Transforms.max(z, Z_TAIL, true);
-        // p = gamma * softplus(zc), stable form
+        INDArray z = doubleCopy(x).muli(gain / gamma).addi((biasOffset - 1.0) / gamma);
+        double zMin = z.minNumber().doubleValue();
+        INDArray zc = zMin < Z_TAIL ? Transforms.max(z, Z_TAIL, true) : z;
+        // p = gamma * softplus(zc) = gamma * (max(zc, 0) + log1p(exp(-|zc|)))
         INDArray p = Transforms.abs(zc, true).negi();
         Transforms.exp(p, false);
-        Transforms.log1p(p, false);
-        p.addi(Transforms.max(zc, 0.0, true)).muli(gamma);
+        Transforms.log1p(p, false).addi(Transforms.max(zc, 0.0, true)).muli(gamma);
         // L = log1p(1/p) at zc, plus (zc - z) for the asymptotic tail below Z_TAIL
         INDArray r = Transforms.log1p(p.rdiv(1.0), false);
-        r.addi(zc).subi(z);
+        if (zc != z) {
+            r.addi(zc.sub(z)); // exactly 0 above Z_TAIL (adding zc then subtracting z would cost precision)
+        }
         r.muli(tauRc).addi(tauRef).rdivi(1.0);
-        INDArray alive = z.gte(zeroBelow()).castTo(dt);
-        r.muli(alive);
+        double zZero = zeroBelow();
+        if (zMin < zZero) {
+            r.muli(Transforms.step(z.sub(zZero), false));
+        }
         if (deriv != null) {
-            // amplitude*gain*tauRc * r^2 * sigmoid(zc) / (p (p + 1)); r is already 0 where alive == 0
-            INDArray d = Transforms.sigmoid(zc, false);
+            // amplitude*gain*tauRc * r^2 * sigmoid(zc) / (p (p + 1)); r is already 0 where the rate is
+            INDArray d = Transforms.sigmoid(zc, true);
             d.divi(p.add(1.0).muli(p));
             d.muli(r).muli(r).muli(amplitude * gain * tauRc);
             deriv[0] = d;
@@ -153,9 +167,8 @@ public class SoftLifActivation extends BaseActivationFunction {
 
     /** Hard rate (0 at or below threshold) and optionally its derivative, as {@link #softRate}. */
     private INDArray hardRate(INDArray x, INDArray[] deriv) {
-        DataType dt = x.dataType();
-        INDArray pr = x.mul(gain).addi(biasOffset - 1.0);
-        INDArray mask = pr.gt(0.0).castTo(dt);
+        INDArray pr = doubleCopy(x).muli(gain).addi(biasOffset - 1.0);
+        INDArray mask = Transforms.step(pr, true);
         // p where firing, 1 elsewhere (keeps 1/p and p(p+1) finite), then masked
         INDArray ps = pr.muli(mask).addi(mask.rsub(1.0));
         INDArray r = Transforms.log1p(ps.rdiv(1.0), false);
@@ -169,14 +182,14 @@ public class SoftLifActivation extends BaseActivationFunction {
     }
 
     /**
-     * The z below which the node's double-precision soft rate is exactly 0 (its {@code p = gamma*softplus(z)}
-     * underflows), found by bisection on {@link LifRate#smoothRectify}; about -740 for gamma = 0.02.
+     * The z below which the node's double-precision soft rate ({@link LifRate#softRate}) is exactly 0 (its
+     * {@code 1/p} overflows), found by bisection; about -708 for gamma = 0.02.
      */
     private double zeroBelow() {
-        double lo = -2000.0, hi = 0.0; // smoothRectify(gamma*lo) == 0, smoothRectify(gamma*hi) > 0
+        double lo = -2000.0, hi = 0.0; // rate(lo) == 0, rate(hi) > 0
         for (int i = 0; i < 60; i++) {
             double mid = 0.5 * (lo + hi);
-            if (LifRate.smoothRectify(mid * gamma, gamma) > 0.0) {
+            if (LifRate.softRate(1.0 + mid * gamma, tauRc, tauRef, gamma) > 0.0) {
                 hi = mid;
             } else {
                 lo = mid;

@@ -57,6 +57,23 @@ class SoftLifActivationTest {
     }
 
     @Test
+    void farTailMatchesNode() {
+        // the node's double rate is ~1/|z| far below threshold and exactly 0 only once its p underflows (z < ~-708)
+        NeuronModel node = NeuronModel.of(NeuronSpec.mnist());
+        SoftLifActivation act = SoftLifActivation.of(NeuronSpec.mnist(), 0.0);
+        INDArray x = Nd4j.createFromArray(-100f, -20f, -14.3f, -14.1f, -10f, -5f, -0.5f);
+        INDArray out = act.getActivation(x.dup(), false);
+        INDArray grad = act.backprop(x.dup(), Nd4j.ones(DataType.FLOAT, x.length())).getFirst();
+        for (int i = 0; i < x.length(); i++) {
+            double xi = x.getDouble(i);
+            assertEquals(node.activation(xi), out.getDouble(i), 1e-6, "x=" + xi);
+            assertEquals(node.derivative(xi), grad.getDouble(i), 1e-6, "x=" + xi);
+        }
+        assertEquals(0.0, out.getDouble(0));
+        assertTrue(out.getDouble(3) > 0.0);
+    }
+
+    @Test
     void hardLifMatchesNode() {
         NeuronSpec spec = NeuronSpec.lif(0.022, 0.002, 1.0, 0.063);
         NeuronModel node = NeuronModel.of(spec);

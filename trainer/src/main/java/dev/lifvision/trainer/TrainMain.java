@@ -1,0 +1,104 @@
+package dev.lifvision.trainer;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** Entry point of {@code lifvision-train}. */
+@Command(name = "lifvision-train", mixinStandardHelpOptions = true,
+        description = "Train soft-LIF networks with noise (Hunsberger & Eliasmith 2015) and export node bundles.",
+        subcommands = {TrainMain.Train.class, CommandLine.HelpCommand.class})
+public final class TrainMain implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new TrainMain());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("lifvision-train " + cmd.getCommandName() + ": " + ex.getMessage());
+            if (System.getenv("LIFVISION_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return ex instanceof IllegalArgumentException || ex instanceof java.io.IOException ? 2 : 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Train an architecture on a dataset; checkpoint every epoch; export the best epoch.", "",
+                    "Example:", "  lifvision-train train --arch mnist-paper --data mnist:../shared/datasets/mnist --out mnist.lifb"})
+    static final class Train implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--arch", required = true, paramLabel = "NAME|FILE",
+                description = "mnist-paper, mnist-small, cifar10-paper, cifar10-small, or a YAML/JSON file.")
+        String arch;
+
+        @Option(names = "--data", required = true, paramLabel = "KIND:PATH", description = "mnist:DIR | cifar10:DIR | folder:DIR")
+        String data;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .lifb bundle to write.")
+        Path out;
+
+        @Option(names = "--work", paramLabel = "DIR", description = "Checkpoint folder (default: OUT without .lifb + .work).")
+        Path work;
+
+        @Option(names = "--resume", description = "Continue the run checkpointed in the work folder.")
+        boolean resume;
+
+        @Option(names = "--epochs", paramLabel = "N", description = "Override the architecture's epoch count.")
+        Integer epochs;
+
+        @Option(names = "--max-epochs-this-run", paramLabel = "N", defaultValue = "2147483647",
+                description = "Stop after N epochs (checkpointed) and export; continue later with --resume.")
+        int maxThisRun;
+
+        @Option(names = "--batch", paramLabel = "N", description = "Override the batch size.")
+        Integer batch;
+
+        @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training images.")
+        Integer limit;
+
+        @Option(names = "--validation", paramLabel = "N", description = "Held-out validation images (default: the architecture's).")
+        Integer validation;
+
+        @Option(names = "--store", defaultValue = "float32", paramLabel = "TYPE",
+                description = "Weight precision in the bundle: float32 | float16 (default: ${DEFAULT-VALUE}).")
+        String store;
+
+        @Option(names = "--force", description = "Replace OUT if it exists.")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!store.equals("float32") && !store.equals("float16")) {
+                throw new IllegalArgumentException("--store must be float32 or float16, got '" + store + "'");
+            }
+            Architecture a = Architecture.resolve(arch);
+            Path w = work != null ? work : Trainer.sibling(out, ".work");
+            PrintWriter log = spec.commandLine().getErr();
+            Dl4jSetup.enableOneDnnHelpers();
+            var r = new Trainer(log).train(a, data, new Trainer.Options(out, w, resume, force, epochs, batch, limit,
+                    validation, store, maxThisRun));
+            System.out.printf(Locale.ROOT, "%s: test error %.2f %% (rate ANN), best validation error %.2f %% at epoch %d, "
+                    + "%.1f min of training%n", out, 100 * (1 - r.testAccuracy()), 100 * (1 - r.bestValAccuracy()),
+                    r.epochs(), r.seconds() / 60);
+            return 0;
+        }
+    }
+}

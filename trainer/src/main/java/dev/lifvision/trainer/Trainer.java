@@ -1,0 +1,322 @@
+package dev.lifvision.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifvision.bundle.Bundle;
+import dev.lifvision.bundle.InputSpec;
+import dev.lifvision.cli.ProgressBar;
+import dev.lifvision.data.Datasets;
+import dev.lifvision.data.ImageSet;
+import dev.lifvision.data.Split;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Trains an {@link Architecture} on a dataset and exports the best epoch (by validation accuracy)
+ * as a node bundle. Every epoch ends with a checkpoint in the work folder ({@code last.zip} with
+ * the optimizer state, {@code best.zip}, {@code state.json}, {@code metrics.csv}), so a killed run
+ * continues with {@code --resume}; the random streams are re-seeded per epoch from the seed, so a
+ * resumed run gives the same weights as an uninterrupted one.
+ */
+public final class Trainer {
+    /** Images of the training split scored each epoch for the train-accuracy curve (no augmentation, no noise). */
+    static final int TRAIN_SCORE_SAMPLE = 2000;
+
+    public record Options(Path out, Path work, boolean resume, boolean force, Integer epochs, Integer batch,
+                          Integer limit, Integer validation, String store, int maxEpochsThisRun) {
+    }
+
+    public record Result(Bundle bundle, double testAccuracy, double bestValAccuracy, int epochs, double seconds) {
+    }
+
+    private final PrintWriter log;
+
+    public Trainer(PrintWriter log) {
+        this.log = log;
+    }
+
+    public Result train(Architecture arch, String dataSpec, Options opt) throws IOException {
+        if (Files.exists(opt.out()) && !opt.force()) {
+            throw new IOException(opt.out() + ": exists; pass --force to replace it");
+        }
+        Path work = opt.work();
+        Path state = work.resolve("state.json");
+        if (!opt.resume() && Files.exists(state)) {
+            throw new IOException(work + ": holds a checkpoint of an earlier run; pass --resume to continue it, "
+                    + "or remove the folder to start over");
+        }
+        if (opt.resume() && !Files.exists(state)) {
+            throw new IOException(work + ": no checkpoint to resume (state.json missing)");
+        }
+        var t = arch.training();
+        int epochs = opt.epochs() != null ? opt.epochs() : t.epochs();
+        int batch = opt.batch() != null ? opt.batch() : t.batch();
+        int validation = opt.validation() != null ? opt.validation() : t.validation();
+
+        // everything about the data is checked before any training starts
+        ImageSet all = Datasets.load(dataSpec, Split.TRAIN, null);
+        if (opt.limit() != null) {
+            all = all.limit(opt.limit());
+        }
+        ImageSet test = Datasets.load(dataSpec, Split.TEST, null);
+        var in = arch.input();
+        if (all.height() != in.height() || all.width() != in.width() || all.channels() != in.channels()) {
+            throw new IOException(all.source() + ": images are " + all.height() + "x" + all.width() + "x" + all.channels()
+                    + ", architecture " + arch.name() + " expects input " + in.height() + "x" + in.width() + "x" + in.channels());
+        }
+        if (validation >= all.size()) {
+            throw new IOException("validation split of " + validation + " images leaves nothing to train on ("
+                    + all.size() + " images)");
+        }
+        String dataHash = hash(all);
+        ImageSet shuffled = all.shuffled(t.seed());
+        int[] valIdx = new int[validation];
+        int[] trainIdx = new int[all.size() - validation];
+        for (int i = 0; i < validation; i++) {
+            valIdx[i] = i;
+        }
+        for (int i = validation; i < all.size(); i++) {
+            trainIdx[i - validation] = i;
+        }
+        ImageSet trainSet = shuffled.subset(trainIdx);
+        ImageSet valSet = validation > 0 ? shuffled.subset(valIdx) : null;
+        float[] mean = in.perPixelMean() ? TrainingData.pixelMean(trainSet) : null;
+        InputSpec source = new InputSpec(in.height(), in.width(), in.channels(), in.channels() == 1 ? "gray" : "rgb",
+                "stretch", in.scale(), in.offset(), mean == null ? null : "input.mean", null);
+        TrainingData train = TrainingData.of(trainSet, source, mean, in.netHeight(), in.netWidth());
+        TrainingData val = valSet == null ? null : TrainingData.of(valSet, source, mean, in.netHeight(), in.netWidth());
+        TrainingData testData = TrainingData.of(test, source, mean, in.netHeight(), in.netWidth());
+        int classes = all.classNames().size();
+        log.printf(Locale.ROOT, "%s: %d training, %d validation, %d test images, %d classes; batch %d, up to %d epochs%n",
+                arch.name(), train.size(), validation, test.size(), classes, batch, epochs);
+
+        Files.createDirectories(work);
+        ObjectMapper json = new ObjectMapper();
+        MultiLayerNetwork net;
+        int startEpoch = 0;
+        double bestVal = -1;
+        int bestEpoch = 0;
+        int sinceBest = 0;
+        double elapsed = 0;
+        if (opt.resume()) {
+            var s = json.readTree(state.toFile());
+            if (!arch.name().equals(s.path("architecture").asText())) {
+                throw new IOException(state + ": checkpoint is of architecture '" + s.path("architecture").asText()
+                        + "', not '" + arch.name() + "'");
+            }
+            net = ModelSerializer.restoreMultiLayerNetwork(work.resolve("last.zip").toFile(), true);
+            startEpoch = s.path("epoch").asInt();
+            bestVal = s.path("best_val_accuracy").asDouble();
+            bestEpoch = s.path("best_epoch").asInt();
+            sinceBest = s.path("since_best").asInt();
+            elapsed = s.path("seconds").asDouble();
+            log.printf(Locale.ROOT, "resuming after epoch %d (best validation accuracy %.2f %% at epoch %d)%n",
+                    startEpoch, 100 * bestVal, bestEpoch);
+        } else {
+            net = NetworkFactory.build(arch, classes);
+            Files.writeString(work.resolve("metrics.csv"),
+                    "epoch,learning_rate,train_loss,train_accuracy,val_loss,val_accuracy,seconds,images_per_second\n");
+        }
+        long flops = 3 * NetworkFactory.forwardFlops(arch, classes);
+        int[] scoreIdx = new int[Math.min(TRAIN_SCORE_SAMPLE, train.size())];
+        for (int i = 0; i < scoreIdx.length; i++) {
+            scoreIdx[i] = i;
+        }
+        int epochsThisRun = 0;
+        for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
+            if (sinceBest >= t.patience()) {
+                log.printf(Locale.ROOT, "early stop: no validation improvement for %d epochs%n", sinceBest);
+                break;
+            }
+            if (epochsThisRun >= opt.maxEpochsThisRun()) {
+                log.printf(Locale.ROOT, "stopping after %d epoch(s) this run as asked; continue with --resume%n", epochsThisRun);
+                break;
+            }
+            long t0 = System.nanoTime();
+            // per-epoch seeds: the same epoch sees the same order, crops, dropout and noise, resumed or not
+            SplittableRandom rnd = new SplittableRandom(t.seed() * 1_000_003L + epoch);
+            Nd4j.getRandom().setSeed(t.seed() * 7_919L + epoch);
+            int[] order = permutation(train.size(), rnd);
+            int batches = (train.size() + batch - 1) / batch;
+            ProgressBar bar = new ProgressBar(log, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), batches, "batch");
+            double lossSum = 0;
+            for (int bi = 0; bi < batches; bi++) {
+                int from = bi * batch;
+                int to = Math.min(train.size(), from + batch);
+                boolean augment = in.cropped() || in.flip();
+                DataSet ds = train.batch(order, from, to, augment ? rnd : null, in.flip());
+                net.fit(ds);
+                lossSum += net.score();
+                double secs = (System.nanoTime() - t0) / 1e9;
+                bar.update(bi + 1, String.format(Locale.ROOT, "loss %.4f, %.0f img/s, %.1f GFLOP/s", lossSum / (bi + 1),
+                        to / secs, flops * (double) to / secs / 1e9));
+            }
+            net.incrementEpochCount();
+            double trainSeconds = (System.nanoTime() - t0) / 1e9;
+            double[] trainScore = evaluate(net, train, scoreIdx);
+            double[] valScore = val == null ? trainScore : evaluate(net, val, null);
+            elapsed += (System.nanoTime() - t0) / 1e9;
+            double lr = NetworkFactory.learningRate(t).valueAt(0, epoch - 1);
+            Files.writeString(work.resolve("metrics.csv"), String.format(Locale.ROOT, "%d,%g,%.6f,%.6f,%.6f,%.6f,%.1f,%.1f%n",
+                    epoch, lr, lossSum / batches, trainScore[1], valScore[0], valScore[1], trainSeconds,
+                    train.size() / trainSeconds), java.nio.file.StandardOpenOption.APPEND);
+            log.printf(Locale.ROOT, "epoch %d: train loss %.4f, train error %.2f %%, validation error %.2f %%, %.1f min, %.1f GFLOP/s%n",
+                    epoch, lossSum / batches, 100 * (1 - trainScore[1]), 100 * (1 - valScore[1]), trainSeconds / 60,
+                    flops * (double) train.size() / trainSeconds / 1e9);
+            if (valScore[1] > bestVal) {
+                bestVal = valScore[1];
+                bestEpoch = epoch;
+                sinceBest = 0;
+                save(net, work.resolve("best.zip"), false);
+            } else {
+                sinceBest++;
+            }
+            save(net, work.resolve("last.zip"), true);
+            ObjectNode s = json.createObjectNode();
+            s.put("architecture", arch.name()).put("data", dataSpec).put("epoch", epoch).put("best_val_accuracy", bestVal)
+                    .put("best_epoch", bestEpoch).put("since_best", sinceBest).put("seconds", elapsed);
+            writeAtomic(state, json.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+            epochsThisRun++;
+        }
+        MultiLayerNetwork best = ModelSerializer.restoreMultiLayerNetwork(work.resolve("best.zip").toFile(), false);
+        double testAcc = evaluate(best, testData, null)[1];
+        log.printf(Locale.ROOT, "best epoch %d: validation error %.2f %%, test error %.2f %% (rate ANN)%n", bestEpoch,
+                100 * (1 - bestVal), 100 * (1 - testAcc));
+        ObjectNode prov = json.createObjectNode();
+        prov.put("tool", "lifvision-train").put("architecture", arch.name()).put("dataset", dataSpec)
+                .put("dataset_sha256", dataHash).put("training_images", train.size()).put("validation_images", validation)
+                .put("epochs", bestEpoch).put("epochs_run", lastEpoch(work)).put("seed", t.seed())
+                .put("ann_test_accuracy", testAcc).put("ann_validation_accuracy", bestVal)
+                .put("training_seconds", Math.round(elapsed)).put("git_revision", gitRevision())
+                .put("created", Instant.now().toString()).put("noise_sigma", arch.neuron().noiseSigma())
+                .put("optimizer", t.optimizer()).put("batch", batch);
+        Bundle bundle = BundleExporter.export(best, arch, all.classNames(), mean, opt.store(), prov);
+        bundle.write(opt.out(), opt.force());
+        Path csv = sibling(opt.out(), ".metrics.csv");
+        Files.copy(work.resolve("metrics.csv"), csv, StandardCopyOption.REPLACE_EXISTING);
+        LearningCurves.write(csv, sibling(opt.out(), ".curves.png"), arch.name());
+        log.printf(Locale.ROOT, "wrote %s, %s and %s%n", opt.out(), csv, sibling(opt.out(), ".curves.png"));
+        return new Result(bundle, testAcc, bestVal, bestEpoch, elapsed);
+    }
+
+    static Path sibling(Path out, String suffix) {
+        String name = out.getFileName().toString();
+        String stem = name.endsWith(".lifb") ? name.substring(0, name.length() - 5) : name;
+        return out.resolveSibling(stem + suffix);
+    }
+
+    private static int lastEpoch(Path work) throws IOException {
+        return new ObjectMapper().readTree(work.resolve("state.json").toFile()).path("epoch").asInt();
+    }
+
+    /** [mean cross-entropy, accuracy] of the network (test mode: no dropout, no noise). */
+    public static double[] evaluate(MultiLayerNetwork net, TrainingData data, int[] indices) {
+        int n = indices == null ? data.size() : indices.length;
+        int[] order = indices;
+        if (order == null) {
+            order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+        }
+        double loss = 0;
+        int correct = 0;
+        for (int from = 0; from < n; from += 500) {
+            int to = Math.min(n, from + 500);
+            DataSet ds = data.batch(order, from, to, null, false);
+            INDArray p = net.output(ds.getFeatures(), false);
+            INDArray argmax = p.argMax(1);
+            for (int b = 0; b < to - from; b++) {
+                int label = data.label(order[from + b]);
+                if (argmax.getInt(b) == label) {
+                    correct++;
+                }
+                loss -= Math.log(Math.max(1e-12, p.getDouble(b, label)));
+            }
+        }
+        return new double[]{loss / n, (double) correct / n};
+    }
+
+    static int[] permutation(int n, SplittableRandom rnd) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
+    static void save(MultiLayerNetwork net, Path file, boolean updater) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        ModelSerializer.writeModel(net, tmp.toFile(), updater);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static void writeAtomic(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static String hash(ImageSet set) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(set.pixels());
+            for (int l : set.labels()) {
+                md.update((byte) l);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String gitRevision() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? out : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+
+    /** Reads the per-epoch CSV back, for plots. */
+    static List<double[]> readCsv(Path csv) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(csv)) {
+            if (line.isBlank() || line.startsWith("epoch")) {
+                continue;
+            }
+            String[] f = line.split(",");
+            double[] r = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                r[i] = Double.parseDouble(f[i]);
+            }
+            rows.add(r);
+        }
+        return rows;
+    }
+}

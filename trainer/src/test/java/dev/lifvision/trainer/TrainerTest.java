@@ -1,0 +1,134 @@
+package dev.lifvision.trainer;
+
+import dev.lifvision.bundle.Bundle;
+import dev.lifvision.data.Datasets;
+import dev.lifvision.data.ImageSet;
+import dev.lifvision.data.Split;
+import dev.lifvision.encode.Preprocessor;
+import dev.lifvision.eval.EvalResult;
+import dev.lifvision.eval.Evaluator;
+import dev.lifvision.network.Network;
+import dev.lifvision.network.SimOptions;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Real training on a small generated image-folder dataset (always runs; MNIST-based tests are in TrainerMnistTest). */
+class TrainerTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path arch;
+
+    /** Three classes of 12x12 grey images: a bright bar on the left, the middle or the right, plus noise. */
+    @BeforeAll
+    static void makeDataset() throws Exception {
+        Dl4jSetup.enableOneDnnHelpers();
+        data = dir.resolve("bars");
+        Random r = new Random(9);
+        String[] classes = {"left", "middle", "right"};
+        for (String split : new String[]{"train", "test"}) {
+            for (int c = 0; c < 3; c++) {
+                Path d = Files.createDirectories(data.resolve(split).resolve(classes[c]));
+                for (int i = 0; i < (split.equals("train") ? 120 : 40); i++) {
+                    BufferedImage img = new BufferedImage(12, 12, BufferedImage.TYPE_BYTE_GRAY);
+                    int x0 = c * 4 + r.nextInt(2) - 0;
+                    for (int y = 0; y < 12; y++) {
+                        for (int x = 0; x < 12; x++) {
+                            boolean lit = x >= x0 && x < x0 + 3;
+                            int v = Math.min(255, Math.max(0, (lit ? 190 : 40) + (int) (r.nextGaussian() * 40)));
+                            img.getRaster().setSample(x, y, 0, v);
+                        }
+                    }
+                    ImageIO.write(img, "png", d.resolve(String.format("%03d.png", i)).toFile());
+                }
+            }
+        }
+        arch = dir.resolve("bars.yaml");
+        Files.writeString(arch, """
+                name: bars
+                input: {height: 12, width: 12, channels: 1, crop: [10, 10], flip: false}
+                neuron: {type: softlif, tau_rc: 0.022, tau_ref: 0.002, gain: 1, amplitude: 0.063, gamma: 0.02, noise_sigma: 10}
+                layers:
+                  - {type: conv2d, filters: 4, kernel: 3, padding: 1}
+                  - {type: avgpool, size: 2, stride: 2}
+                  - {type: dense, units: 16}
+                  - {type: dropout, rate: 0.2}
+                  - {type: output}
+                training: {optimizer: adam, learning_rate: 0.003, batch: 16, epochs: 3, patience: 5, validation: 30, seed: 3}
+                """);
+    }
+
+    static Trainer.Options options(Path out, boolean resume, Integer epochs, int maxThisRun) {
+        return new Trainer.Options(out, Trainer.sibling(out, ".work"), resume, false, epochs, null, null, null,
+                "float32", maxThisRun);
+    }
+
+    @Test
+    void trainsExportsAndTheNodeReproducesTheAccuracyExactly() throws Exception {
+        Path out = dir.resolve("exact.lifb");
+        StringWriter log = new StringWriter();
+        var r = new Trainer(new PrintWriter(log, true)).train(Architecture.load(arch), "folder:" + data,
+                options(out, false, null, Integer.MAX_VALUE));
+        assertTrue(r.testAccuracy() > 0.9, "test accuracy " + r.testAccuracy() + "\n" + log);
+        assertTrue(log.toString().contains("epoch 1/3 ["), "progress bar: " + log);
+        assertTrue(Files.isRegularFile(Trainer.sibling(out, ".metrics.csv")));
+        assertTrue(Files.size(Trainer.sibling(out, ".curves.png")) > 1000);
+        assertEquals(4, Files.readAllLines(Trainer.sibling(out, ".metrics.csv")).size(), "header + 3 epochs");
+
+        Bundle b = Bundle.read(out);
+        assertEquals("bars", b.manifest().provenance().path("architecture").asText());
+        assertEquals(64, b.manifest().provenance().path("dataset_sha256").asText().length());
+        Network net = Network.of(b);
+        ImageSet test = Datasets.load("folder:" + data, Split.TEST, null);
+        EvalResult rate = new Evaluator(net, "rate", SimOptions.of(b.manifest().simulation()), () -> Preprocessor.of(b))
+                .run(test, Evaluator.labelMap(test.classNames(), net.labels()), 2, null);
+        assertEquals(r.testAccuracy(), 1 - rate.errorRate(), 1e-12, "node rate backend vs trainer on the same images");
+    }
+
+    @Test
+    void resumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws Exception {
+        Architecture a = Architecture.load(arch);
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        Path straight = dir.resolve("straight.lifb");
+        new Trainer(quiet).train(a, "folder:" + data, options(straight, false, 2, Integer.MAX_VALUE));
+        Path split = dir.resolve("split.lifb");
+        new Trainer(quiet).train(a, "folder:" + data, options(split, false, 2, 1));
+        Files.delete(split); // the interim export; resume writes it again
+        new Trainer(quiet).train(a, "folder:" + data, options(split, true, 2, Integer.MAX_VALUE));
+        MultiLayerNetwork x = ModelSerializer.restoreMultiLayerNetwork(Trainer.sibling(straight, ".work").resolve("last.zip").toFile());
+        MultiLayerNetwork y = ModelSerializer.restoreMultiLayerNetwork(Trainer.sibling(split, ".work").resolve("last.zip").toFile());
+        assertEquals(x.params(), y.params(), "parameters after 2 epochs, straight vs 1 + resumed 1");
+    }
+
+    @Test
+    void badInputStopsBeforeTrainingWithAClearMessage() throws Exception {
+        Architecture a = Architecture.load(arch);
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        IOException missing = assertThrows(IOException.class, () -> new Trainer(quiet).train(a,
+                "folder:" + dir.resolve("nowhere"), options(dir.resolve("m.lifb"), false, 1, 1)));
+        assertTrue(missing.getMessage().contains("nowhere"), missing.getMessage());
+        IOException size = assertThrows(IOException.class, () -> new Trainer(quiet).train(Architecture.resolve("mnist-small"),
+                "folder:" + data, options(dir.resolve("s.lifb"), false, 1, 1)));
+        assertTrue(size.getMessage().contains("12x12x1") && size.getMessage().contains("28x28x1"), size.getMessage());
+        assertFalse(Files.exists(dir.resolve("s.work").resolve("last.zip")), "nothing trained");
+        Path existing = Files.writeString(dir.resolve("keep.lifb"), "precious");
+        IOException exists = assertThrows(IOException.class, () -> new Trainer(quiet).train(a, "folder:" + data,
+                options(existing, false, 1, 1)));
+        assertTrue(exists.getMessage().contains("--force"), exists.getMessage());
+        assertEquals("precious", Files.readString(existing));
+    }
+}
