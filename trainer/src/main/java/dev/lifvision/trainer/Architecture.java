@@ -68,7 +68,7 @@ public record Architecture(String name, String description, Input input, Neuron 
         }
     }
 
-    /** A shipped architecture by name (mnist-paper, mnist-small, cifar10-paper, cifar10-small) or a file path. */
+    /** A shipped architecture by name (mnist-paper, mnist-small, cifar10-paper, cifar10-conv, cifar10-small) or a file path. */
     public static Architecture resolve(String ref) throws IOException {
         Path p = Path.of(ref);
         if (Files.isRegularFile(p)) {
@@ -77,7 +77,7 @@ public record Architecture(String name, String description, Input input, Neuron 
         try (InputStream in = Architecture.class.getResourceAsStream("/architectures/" + ref + ".yaml")) {
             if (in == null) {
                 throw new IOException("architecture '" + ref + "' is neither a file nor a shipped name "
-                        + "(mnist-paper, mnist-small, cifar10-paper, cifar10-small)");
+                        + "(mnist-paper, mnist-small, cifar10-paper, cifar10-conv, cifar10-small)");
             }
             return parse(in, ref + ".yaml");
         }

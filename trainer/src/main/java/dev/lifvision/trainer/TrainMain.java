@@ -6,13 +6,14 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** Entry point of {@code lifvision-train}. */
 @Command(name = "lifvision-train", mixinStandardHelpOptions = true,
         description = "Train soft-LIF networks with noise (Hunsberger & Eliasmith 2015) and export node bundles.",
-        subcommands = {TrainMain.Train.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainMain.Train.class, TrainMain.Finetune.class, CommandLine.HelpCommand.class})
 public final class TrainMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -98,6 +99,86 @@ public final class TrainMain implements Runnable {
             System.out.printf(Locale.ROOT, "%s: test error %.2f %% (rate ANN), best validation error %.2f %% at epoch %d, "
                     + "%.1f min of training%n", out, 100 * (1 - r.testAccuracy()), 100 * (1 - r.bestValAccuracy()),
                     r.epochs(), r.seconds() / 60);
+            return 0;
+        }
+    }
+
+    @Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Continue training a bundle on new data (same labels, or a new output layer when they differ),",
+                    "at a lower learning rate, optionally mixing in the original dataset against forgetting.", "",
+                    "Example:", "  lifvision-train finetune --base mnist.lifb --data folder:captures --out mnist-ft.lifb \\",
+                    "      --mix mnist:../shared/datasets/mnist --mix-fraction 1"})
+    static final class Finetune implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--base", required = true, paramLabel = "M.lifb", description = "The bundle to start from.")
+        Path base;
+
+        @Option(names = "--arch", paramLabel = "NAME|FILE", description = "Its architecture (default: the one in its provenance).")
+        String arch;
+
+        @Option(names = "--data", required = true, paramLabel = "KIND:PATH", description = "The new training data (folder:DIR for captures).")
+        String data;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .lifb bundle to write.")
+        Path out;
+
+        @Option(names = "--mix", paramLabel = "KIND:PATH", description = "The original dataset to mix in.")
+        String mix;
+
+        @Option(names = "--mix-fraction", defaultValue = "1.0", paramLabel = "F",
+                description = "Mixed-in images per fine-tuning image (default: ${DEFAULT-VALUE}).")
+        double mixFraction;
+
+        @Option(names = "--lr-scale", defaultValue = "0.1", paramLabel = "F",
+                description = "Learning rate relative to the architecture's (default: ${DEFAULT-VALUE}).")
+        double lrScale;
+
+        @Option(names = "--epochs", defaultValue = "5", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--validation", paramLabel = "N", description = "Held-out validation images (default: 10 %).")
+        Integer validation;
+
+        @Option(names = "--work", paramLabel = "DIR", description = "Checkpoint folder (default: OUT without .lifb + .work).")
+        Path work;
+
+        @Option(names = "--resume", description = "Continue the run checkpointed in the work folder.")
+        boolean resume;
+
+        @Option(names = "--store", defaultValue = "float32", paramLabel = "TYPE", description = "float32 | float16.")
+        String store;
+
+        @Option(names = "--force", description = "Replace OUT if it exists.")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!(lrScale > 0) || !(mixFraction >= 0)) {
+                throw new IllegalArgumentException("--lr-scale must be > 0 and --mix-fraction >= 0");
+            }
+            dev.lifvision.bundle.Bundle b = dev.lifvision.bundle.Bundle.read(base);
+            String archRef = arch;
+            if (archRef == null) {
+                var p = b.manifest().provenance();
+                if (p == null || p.path("architecture").asText().isEmpty()) {
+                    throw new IllegalArgumentException(base + ": no architecture in its provenance; pass --arch");
+                }
+                archRef = p.path("architecture").asText();
+            }
+            Architecture a = Architecture.resolve(archRef);
+            var t = a.training();
+            Architecture tuned = new Architecture(a.name(), a.description(), a.input(), a.neuron(), a.layers(),
+                    new Architecture.Training(t.optimizer(), t.learningRate() * lrScale, t.momentum(), List.of(),
+                            t.decayFactor(), t.batch(), epochs, Math.max(2, epochs), t.weightDecay(), t.validation(),
+                            t.seed()), a.simulation());
+            Dl4jSetup.enableOneDnnHelpers();
+            Path w = work != null ? work : Trainer.sibling(out, ".work");
+            var r = new Trainer(spec.commandLine().getErr()).finetune(b, tuned, data, mix, mixFraction,
+                    new Trainer.Options(out, w, resume, force, epochs, null, null, validation, store, Integer.MAX_VALUE));
+            System.out.printf(Locale.ROOT, "%s: test error %.2f %% (rate ANN) after fine-tuning%n", out,
+                    100 * (1 - r.testAccuracy()));
             return 0;
         }
     }

@@ -53,33 +53,119 @@ public final class Trainer {
     }
 
     public Result train(Architecture arch, String dataSpec, Options opt) throws IOException {
-        if (Files.exists(opt.out()) && !opt.force()) {
-            throw new IOException(opt.out() + ": exists; pass --force to replace it");
-        }
-        Path work = opt.work();
-        Path state = work.resolve("state.json");
-        if (!opt.resume() && Files.exists(state)) {
-            throw new IOException(work + ": holds a checkpoint of an earlier run; pass --resume to continue it, "
-                    + "or remove the folder to start over");
-        }
-        if (opt.resume() && !Files.exists(state)) {
-            throw new IOException(work + ": no checkpoint to resume (state.json missing)");
-        }
-        var t = arch.training();
-        int epochs = opt.epochs() != null ? opt.epochs() : t.epochs();
-        int batch = opt.batch() != null ? opt.batch() : t.batch();
-        int validation = opt.validation() != null ? opt.validation() : t.validation();
-
+        checkOutputs(opt);
         // everything about the data is checked before any training starts
         ImageSet all = Datasets.load(dataSpec, Split.TRAIN, null);
         if (opt.limit() != null) {
             all = all.limit(opt.limit());
         }
         ImageSet test = Datasets.load(dataSpec, Split.TEST, null);
+        return run(arch, all, test, dataSpec, opt, null, null);
+    }
+
+    /**
+     * Continues training from a bundle. The same labels keep the output layer; a different label
+     * set (the fine-tuning data's classes) gets a fresh output layer. Images of {@code mixSpec}'s
+     * training split whose class is in the label set are mixed in, {@code mixFraction} of the
+     * fine-tuning set's size, against forgetting. The base model's input mean is kept, so the
+     * node's preprocessing does not change.
+     */
+    public Result finetune(Bundle base, Architecture arch, String dataSpec, String mixSpec, double mixFraction,
+                           Options opt) throws IOException {
+        checkOutputs(opt);
+        ImageSet data = Datasets.load(dataSpec, Split.TRAIN, null);
+        ImageSet test = Datasets.load(dataSpec, Split.TEST, null);
+        List<String> baseLabels = base.manifest().labels();
+        boolean sameLabels = new java.util.HashSet<>(baseLabels).containsAll(data.classNames());
+        List<String> labels = sameLabels ? baseLabels : data.classNames();
+        data = relabel(data, labels);
+        test = relabel(test, labels);
+        if (mixSpec != null && mixFraction > 0) {
+            ImageSet mix = Datasets.load(mixSpec, Split.TRAIN, null);
+            mix = relabel(mix.shuffled(arch.training().seed()), labels);
+            int n = (int) Math.min(mix.size(), Math.round(mixFraction * data.size()));
+            data = concat(data, mix.limit(n));
+            log.printf(Locale.ROOT, "mixing in %d images of %s%n", n, mix.source());
+        }
+        MultiLayerNetwork net = NetworkFactory.build(arch, labels.size());
+        BundleImporter.load(base, net, arch, sameLabels);
+        log.printf(Locale.ROOT, "fine-tuning %s (%s output layer) on %d images%n", base.manifest().name(),
+                sameLabels ? "its" : "a new " + labels.size() + "-class", data.size());
+        String meanName = base.manifest().input().meanTensor();
+        float[] mean = meanName == null ? null : base.tensor(meanName).floats();
+        return run(arch, data, test, dataSpec, opt, net, mean);
+    }
+
+    /** The same images with labels re-indexed into {@code labels} by class name; others dropped. */
+    static ImageSet relabel(ImageSet set, List<String> labels) {
+        int[] map = new int[set.classNames().size()];
+        for (int i = 0; i < map.length; i++) {
+            map[i] = labels.indexOf(set.classNames().get(i));
+        }
+        int kept = 0;
+        for (int i = 0; i < set.size(); i++) {
+            if (map[set.label(i)] >= 0) {
+                kept++;
+            }
+        }
+        byte[] px = new byte[kept * set.imageSize()];
+        int[] lab = new int[kept];
+        int k = 0;
+        for (int i = 0; i < set.size(); i++) {
+            if (map[set.label(i)] >= 0) {
+                System.arraycopy(set.pixels(), i * set.imageSize(), px, k * set.imageSize(), set.imageSize());
+                lab[k++] = map[set.label(i)];
+            }
+        }
+        return new ImageSet(set.source(), labels, set.height(), set.width(), set.channels(), px, lab);
+    }
+
+    static ImageSet concat(ImageSet a, ImageSet b) {
+        if (a.imageSize() != b.imageSize() || !a.classNames().equals(b.classNames())) {
+            throw new IllegalArgumentException(b.source() + ": images or classes differ from " + a.source());
+        }
+        byte[] px = java.util.Arrays.copyOf(a.pixels(), a.pixels().length + b.pixels().length);
+        System.arraycopy(b.pixels(), 0, px, a.pixels().length, b.pixels().length);
+        int[] lab = java.util.Arrays.copyOf(a.labels(), a.size() + b.size());
+        System.arraycopy(b.labels(), 0, lab, a.size(), b.size());
+        return new ImageSet(a.source() + " + " + b.source(), a.classNames(), a.height(), a.width(), a.channels(), px, lab);
+    }
+
+    private static void checkOutputs(Options opt) throws IOException {
+        if (Files.exists(opt.out()) && !opt.force()) {
+            throw new IOException(opt.out() + ": exists; pass --force to replace it");
+        }
+        Path state = opt.work().resolve("state.json");
+        if (!opt.resume() && Files.exists(state)) {
+            throw new IOException(opt.work() + ": holds a checkpoint of an earlier run; pass --resume to continue it, "
+                    + "or remove the folder to start over");
+        }
+        if (opt.resume() && !Files.exists(state)) {
+            throw new IOException(opt.work() + ": no checkpoint to resume (state.json missing)");
+        }
+    }
+
+    /**
+     * @param initial  the starting network for fine-tuning (null: a fresh one)
+     * @param baseMean the input mean to keep (fine-tuning keeps the base model's preprocessing), or null
+     */
+    Result run(Architecture arch, ImageSet all, ImageSet test, String dataSpec, Options opt, MultiLayerNetwork initial,
+               float[] baseMean) throws IOException {
+        Path work = opt.work();
+        Path state = work.resolve("state.json");
+        var t = arch.training();
+        int epochs = opt.epochs() != null ? opt.epochs() : t.epochs();
+        int batch = opt.batch() != null ? opt.batch() : t.batch();
+        // the architecture's validation size, but never more than a tenth of a small dataset
+        int validation = opt.validation() != null ? opt.validation() : Math.min(t.validation(), all.size() / 10);
         var in = arch.input();
         if (all.height() != in.height() || all.width() != in.width() || all.channels() != in.channels()) {
             throw new IOException(all.source() + ": images are " + all.height() + "x" + all.width() + "x" + all.channels()
                     + ", architecture " + arch.name() + " expects input " + in.height() + "x" + in.width() + "x" + in.channels());
+        }
+        if (test.height() != all.height() || test.width() != all.width() || test.channels() != all.channels()
+                || !test.classNames().equals(all.classNames())) {
+            throw new IOException(test.source() + ": the test split's image size or classes differ from the training split's");
         }
         if (validation >= all.size()) {
             throw new IOException("validation split of " + validation + " images leaves nothing to train on ("
@@ -97,7 +183,7 @@ public final class Trainer {
         }
         ImageSet trainSet = shuffled.subset(trainIdx);
         ImageSet valSet = validation > 0 ? shuffled.subset(valIdx) : null;
-        float[] mean = in.perPixelMean() ? TrainingData.pixelMean(trainSet) : null;
+        float[] mean = baseMean != null ? baseMean : in.perPixelMean() ? TrainingData.pixelMean(trainSet) : null;
         InputSpec source = new InputSpec(in.height(), in.width(), in.channels(), in.channels() == 1 ? "gray" : "rgb",
                 "stretch", in.scale(), in.offset(), mean == null ? null : "input.mean", null);
         TrainingData train = TrainingData.of(trainSet, source, mean, in.netHeight(), in.netWidth());
@@ -108,6 +194,11 @@ public final class Trainer {
                 arch.name(), train.size(), validation, test.size(), classes, batch, epochs);
 
         Files.createDirectories(work);
+        if (!opt.resume()) {
+            // a fresh run must not mix with an older best.zip
+            Files.deleteIfExists(work.resolve("best.zip"));
+            Files.deleteIfExists(work.resolve("last.zip"));
+        }
         ObjectMapper json = new ObjectMapper();
         MultiLayerNetwork net;
         int startEpoch = 0;
@@ -130,7 +221,7 @@ public final class Trainer {
             log.printf(Locale.ROOT, "resuming after epoch %d (best validation accuracy %.2f %% at epoch %d)%n",
                     startEpoch, 100 * bestVal, bestEpoch);
         } else {
-            net = NetworkFactory.build(arch, classes);
+            net = initial != null ? initial : NetworkFactory.build(arch, classes);
             Files.writeString(work.resolve("metrics.csv"),
                     "epoch,learning_rate,train_loss,train_accuracy,val_loss,val_accuracy,seconds,images_per_second\n");
         }

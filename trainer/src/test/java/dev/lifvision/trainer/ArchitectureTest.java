@@ -16,7 +16,7 @@ class ArchitectureTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"mnist-paper", "mnist-small", "cifar10-paper", "cifar10-small"})
+    @ValueSource(strings = {"mnist-paper", "mnist-small", "cifar10-paper", "cifar10-conv", "cifar10-small"})
     void shippedArchitecturesParse(String name) throws IOException {
         Architecture a = Architecture.resolve(name);
         assertEquals(name, a.name());

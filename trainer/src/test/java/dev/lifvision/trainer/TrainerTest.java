@@ -131,4 +131,42 @@ class TrainerTest {
         assertTrue(exists.getMessage().contains("--force"), exists.getMessage());
         assertEquals("precious", Files.readString(existing));
     }
+
+    @Test
+    void finetuneKeepsTheOutputForKnownLabelsAndReplacesItForNewOnes() throws Exception {
+        Architecture a = Architecture.load(arch);
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        Path base = dir.resolve("base.lifb");
+        new Trainer(quiet).train(a, "folder:" + data, options(base, false, 2, Integer.MAX_VALUE));
+        Bundle b = Bundle.read(base);
+
+        // the same classes under new names: a new 3-class output layer
+        Path renamed = dir.resolve("renamed");
+        for (String split : new String[]{"train", "test"}) {
+            for (String[] m : new String[][]{{"left", "west"}, {"middle", "centre"}, {"right", "east"}}) {
+                Path to = Files.createDirectories(renamed.resolve(split).resolve(m[1]));
+                try (var files = Files.list(data.resolve(split).resolve(m[0]))) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        Files.copy(f, to.resolve(f.getFileName()));
+                    }
+                }
+            }
+        }
+        Path tuned = dir.resolve("tuned.lifb");
+        var r = new Trainer(quiet).finetune(b, a, "folder:" + renamed, "folder:" + data, 0.5,
+                new Trainer.Options(tuned, Trainer.sibling(tuned, ".work"), false, false, 3, null, null, null, "float16",
+                        Integer.MAX_VALUE));
+        Bundle t = Bundle.read(tuned);
+        assertEquals(java.util.List.of("centre", "east", "west"), t.manifest().labels());
+        assertEquals("float16", t.tensors().values().iterator().next().dtype());
+        assertTrue(r.testAccuracy() > 0.8, "fine-tuned accuracy " + r.testAccuracy());
+
+        // same labels: the output layer is kept, so before any training the imported net already classifies
+        Path same = dir.resolve("same.lifb");
+        var kept = new Trainer(quiet).finetune(b, a, "folder:" + data, null, 0,
+                new Trainer.Options(same, Trainer.sibling(same, ".work"), false, false, 1, null, null, null, "float32",
+                        Integer.MAX_VALUE));
+        assertEquals(b.manifest().labels(), Bundle.read(same).manifest().labels());
+        assertTrue(kept.testAccuracy() > 0.9, "accuracy " + kept.testAccuracy());
+    }
 }
