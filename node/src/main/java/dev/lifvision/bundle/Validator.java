@@ -242,8 +242,24 @@ final class Validator {
         check(name != null, field, "missing: expected a tensor of shape " + Arrays.toString(shape));
         Tensor t = tensors.get(name);
         check(t != null, field, "references tensor " + name + ", which is not in the bundle (no entry " + name + ".npy)");
-        if (!t.isFloat()) {
-            throw tensor(name, "used as " + field + " but has dtype " + t.dtype() + " (must be float32 or float16)");
+        if (t.dtype().equals("int8") && field.endsWith(".weights")) {
+            // quantised weights: q * scale[output channel], the scale in tensor NAME.scale
+            String scaleName = name + ".scale";
+            Tensor scale = tensors.get(scaleName);
+            check(scale != null, field, "int8 weights " + name + " need a float tensor " + scaleName
+                    + " of shape [" + shape[shape.length - 1] + "] (one scale per output channel)");
+            if (!scale.isFloat() || scale.shape().length != 1 || scale.shape()[0] != shape[shape.length - 1]) {
+                throw tensor(scaleName, "must be a float tensor of shape [" + shape[shape.length - 1] + "], found "
+                        + scale.dtype() + " " + Arrays.toString(scale.shape()));
+            }
+            for (float v : scale.floats()) {
+                if (!(v > 0) || !Float.isFinite(v)) {
+                    throw tensor(scaleName, "scales must be finite and > 0, found " + v);
+                }
+            }
+        } else if (!t.isFloat()) {
+            throw tensor(name, "used as " + field + " but has dtype " + t.dtype()
+                    + " (must be float32 or float16, or int8 weights with a NAME.scale tensor)");
         }
         if (!Arrays.equals(t.shape(), shape)) {
             throw tensor(name, "shape mismatch for " + field + ": expected " + Arrays.toString(shape)

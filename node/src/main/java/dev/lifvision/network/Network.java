@@ -50,11 +50,11 @@ public final class Network {
         String pendingNames = "";
         for (LayerSpec layer : m.layers()) {
             LinearOp op = switch (layer.type()) {
-                case "dense" -> new Dense(layer.inSize(), layer.outSize(), bundle.tensor(layer.weights()).floats());
+                case "dense" -> new Dense(layer.inSize(), layer.outSize(), weights(bundle, layer.weights()));
                 case "conv2d" -> new Conv2d(layer.inShape(), layer.outShape(), layer.kernel(), layer.stride(),
-                        layer.padding(), bundle.tensor(layer.weights()).floats(), false);
+                        layer.padding(), weights(bundle, layer.weights()), false);
                 case "locally_connected" -> new Conv2d(layer.inShape(), layer.outShape(), layer.kernel(),
-                        layer.stride(), layer.padding(), bundle.tensor(layer.weights()).floats(), true);
+                        layer.stride(), layer.padding(), weights(bundle, layer.weights()), true);
                 case "avgpool" -> new AvgPool2d(layer.inShape(), layer.outShape(), layer.kernel()[0],
                         layer.stride()[0], layer.padding()[0], layer.countIncludePad());
                 default -> throw new IllegalArgumentException("layer " + layer.name() + ": unknown type " + layer.type());
@@ -78,6 +78,21 @@ public final class Network {
         }
         var in = m.input();
         return new Network(m.name(), m.labels(), in.height() * in.width() * in.channels(), stages.toArray(new Stage[0]));
+    }
+
+    /** A layer's weights as floats; int8 weights are multiplied by their per-output-channel scales. */
+    public static float[] weights(Bundle bundle, String name) {
+        var t = bundle.tensor(name);
+        if (!t.dtype().equals("int8")) {
+            return t.floats();
+        }
+        float[] scale = bundle.tensor(name + ".scale").floats();
+        float[] w = t.floats();
+        int c = scale.length;
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= scale[i % c];
+        }
+        return w;
     }
 
     private static float[] expandBias(LayerSpec layer, float[] b) {

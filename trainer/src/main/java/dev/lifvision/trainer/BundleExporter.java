@@ -54,7 +54,7 @@ public final class BundleExporter {
                     LayerSpec s = LayerSpec.conv2d("conv" + index, shape, l.filters(), l.kernel(), l.kernel(), l.stride(),
                             l.stride(), l.padding(), l.padding(), neuron);
                     INDArray wt = net.getLayer(dl).getParam("W").permute(2, 3, 1, 0).dup('c');
-                    tensors.put(s.weights(), tensor(new int[]{l.kernel(), l.kernel(), c, l.filters()}, wt, store));
+                    putWeights(tensors, s.weights(), new int[]{l.kernel(), l.kernel(), c, l.filters()}, wt, store);
                     tensors.put(s.bias(), tensor(new int[]{l.filters()}, net.getLayer(dl).getParam("b"), store));
                     layers.add(s);
                     h = s.outShape()[0];
@@ -69,7 +69,7 @@ public final class BundleExporter {
                     // DL4J: W [oh*ow, cin*kh*kw, cout] (im2col order c, ky, kx) -> [oh, ow, kh, kw, cin, cout]
                     INDArray wt = net.getLayer(dl).getParam("W").reshape('c', oh, ow, c, k, k, l.filters())
                             .permute(0, 1, 3, 4, 2, 5).dup('c');
-                    tensors.put(s.weights(), tensor(new int[]{oh, ow, k, k, c, l.filters()}, wt, store));
+                    putWeights(tensors, s.weights(), new int[]{oh, ow, k, k, c, l.filters()}, wt, store);
                     float[] b = net.getLayer(dl).getParam("b").dup('c').data().asFloat();
                     float[] full = new float[oh * ow * l.filters()];
                     for (int i = 0; i < full.length; i++) {
@@ -103,7 +103,7 @@ public final class BundleExporter {
                         // DL4J flattens NCHW as (c, y, x); the node flattens channels-last as (y, x, c)
                         wt = wt.reshape('c', c, h, w, units).permute(1, 2, 0, 3).dup('c');
                     }
-                    tensors.put(s.weights(), tensor(new int[]{h * w * c, units}, wt, store));
+                    putWeights(tensors, s.weights(), new int[]{h * w * c, units}, wt, store);
                     tensors.put(s.bias(), tensor(new int[]{units}, net.getLayer(dl).getParam("b"), store));
                     layers.add(s);
                     h = 1;
@@ -132,7 +132,33 @@ public final class BundleExporter {
 
     private static Tensor tensor(int[] shape, INDArray a, String store) {
         float[] data = a.dup('c').castTo(DataType.FLOAT).data().asFloat();
-        return store.equals("float16") ? Tensor.ofFloat16(shape, data) : Tensor.ofFloat32(shape, data);
+        return store.equals("float16") || store.equals("int8") ? Tensor.ofFloat16(shape, data) : Tensor.ofFloat32(shape, data);
+    }
+
+    /**
+     * Weights in the chosen precision. int8: symmetric, one scale per output channel (the last
+     * axis), {@code scale = max|w| / 127}, stored as NAME.scale; a quarter of float32's size.
+     */
+    private static void putWeights(Map<String, Tensor> tensors, String name, int[] shape, INDArray a, String store) {
+        if (!store.equals("int8")) {
+            tensors.put(name, tensor(shape, a, store));
+            return;
+        }
+        float[] w = a.dup('c').castTo(DataType.FLOAT).data().asFloat();
+        int c = shape[shape.length - 1];
+        float[] scale = new float[c];
+        for (int i = 0; i < w.length; i++) {
+            scale[i % c] = Math.max(scale[i % c], Math.abs(w[i]));
+        }
+        for (int k = 0; k < c; k++) {
+            scale[k] = scale[k] > 0 ? scale[k] / 127f : 1f;
+        }
+        byte[] q = new byte[w.length];
+        for (int i = 0; i < w.length; i++) {
+            q[i] = (byte) Math.max(-127, Math.min(127, Math.round(w[i] / scale[i % c])));
+        }
+        tensors.put(name, Tensor.ofInt8(shape, q));
+        tensors.put(name + ".scale", Tensor.ofFloat32(new int[]{c}, scale));
     }
 
     private static Boolean includePadCache;

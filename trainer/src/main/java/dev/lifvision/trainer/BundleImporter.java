@@ -87,7 +87,8 @@ final class BundleImporter {
     }
 
     private static INDArray array(Bundle b, String name, long... shape) {
-        return Nd4j.create(b.tensor(name).floats(), shape, 'c').castTo(DataType.FLOAT);
+        // int8 weights come back multiplied by their scales
+        return Nd4j.create(dev.lifvision.network.Network.weights(b, name), shape, 'c').castTo(DataType.FLOAT);
     }
 
     private static void set(MultiLayerNetwork net, int layer, String key, INDArray value) {

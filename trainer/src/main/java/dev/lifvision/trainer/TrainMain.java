@@ -79,7 +79,7 @@ public final class TrainMain implements Runnable {
         Integer validation;
 
         @Option(names = "--store", defaultValue = "float32", paramLabel = "TYPE",
-                description = "Weight precision in the bundle: float32 | float16 (default: ${DEFAULT-VALUE}).")
+                description = "Weight precision in the bundle: float32 | float16 | int8 (per-channel scales) (default: ${DEFAULT-VALUE}).")
         String store;
 
         @Option(names = "--force", description = "Replace OUT if it exists.")
@@ -87,8 +87,8 @@ public final class TrainMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!store.equals("float32") && !store.equals("float16")) {
-                throw new IllegalArgumentException("--store must be float32 or float16, got '" + store + "'");
+            if (!store.equals("float32") && !store.equals("float16") && !store.equals("int8")) {
+                throw new IllegalArgumentException("--store must be float32, float16 or int8, got '" + store + "'");
             }
             Architecture a = Architecture.resolve(arch);
             Path w = work != null ? work : Trainer.sibling(out, ".work");
