@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 /** Entry point of {@code lifvision-train}. */
 @Command(name = "lifvision-train", mixinStandardHelpOptions = true,
         description = "Train soft-LIF networks with noise (Hunsberger & Eliasmith 2015) and export node bundles.",
-        subcommands = {TrainMain.Train.class, TrainMain.Finetune.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainMain.Train.class, TrainMain.Finetune.class, ThroughputProbe.class, CommandLine.HelpCommand.class})
 public final class TrainMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
