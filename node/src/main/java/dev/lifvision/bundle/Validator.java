@@ -258,8 +258,8 @@ final class Validator {
                 }
             }
         } else if (!t.isFloat()) {
-            throw tensor(name, "used as " + field + " but has dtype " + t.dtype()
-                    + " (must be float32 or float16, or int8 weights with a NAME.scale tensor)");
+            throw tensor(name, "used as " + field + " but has dtype " + t.dtype() + " (must be float32 or float16"
+                    + (field.endsWith(".weights") ? ", or int8 with a " + name + ".scale tensor)" : ")"));
         }
         if (!Arrays.equals(t.shape(), shape)) {
             throw tensor(name, "shape mismatch for " + field + ": expected " + Arrays.toString(shape)
