@@ -38,6 +38,7 @@ import java.util.SplittableRandom;
 public final class Trainer {
     /** Images of the training split scored each epoch for the train-accuracy curve (no augmentation, no noise). */
     static final int TRAIN_SCORE_SAMPLE = 2000;
+    static final int ACCURACY_EVERY = 16;
 
     public record Options(Path out, Path work, boolean resume, boolean force, Integer epochs, Integer batch,
                           Integer limit, Integer validation, String store, int maxEpochsThisRun) {
@@ -248,16 +249,27 @@ public final class Trainer {
             int batches = (train.size() + batch - 1) / batch;
             ProgressBar bar = new ProgressBar(log, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), batches, "batch");
             double lossSum = 0;
+            long seen = 0;
+            long seenCorrect = 0;
             for (int bi = 0; bi < batches; bi++) {
                 int from = bi * batch;
                 int to = Math.min(train.size(), from + batch);
                 boolean augment = in.cropped() || in.flip();
                 DataSet ds = train.batch(order, from, to, augment ? rnd : null, in.flip());
+                if (bi % ACCURACY_EVERY == 0) {
+                    // a running training accuracy for the progress bar: the batch as the net sees it
+                    // before this step, test mode; every 16th batch costs about 2 % extra
+                    INDArray predicted = net.output(ds.getFeatures(), false).argMax(1);
+                    INDArray truth = ds.getLabels().argMax(1);
+                    seenCorrect += predicted.eq(truth).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().intValue();
+                    seen += to - from;
+                }
                 net.fit(ds);
                 lossSum += net.score();
                 double secs = (System.nanoTime() - t0) / 1e9;
-                bar.update(bi + 1, String.format(Locale.ROOT, "loss %.4f, %.0f img/s, %.1f GFLOP/s", lossSum / (bi + 1),
-                        to / secs, flops * (double) to / secs / 1e9));
+                bar.update(bi + 1, String.format(Locale.ROOT, "loss %.4f, acc %.1f %%, %.0f img/s, %.1f GFLOP/s",
+                        lossSum / (bi + 1), 100.0 * seenCorrect / Math.max(1, seen), to / secs,
+                        flops * (double) to / secs / 1e9));
             }
             net.incrementEpochCount();
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
