@@ -27,7 +27,8 @@ final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M", description = "A .lifb bundle or a shipped model name.")
+    @Option(names = "--model", defaultValue = "mnist", paramLabel = "M",
+            description = "A .lifb bundle or a shipped model name: mnist, cifar10 (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--data", required = true, paramLabel = "KIND:PATH",

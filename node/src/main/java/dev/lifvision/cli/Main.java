@@ -16,10 +16,17 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return withErrorHandling(new CommandLine(new Main()), "lifvision");
+    }
+
+    /**
+     * Expected failures (a bad file, option or value: IOException, IllegalArgumentException) end
+     * with one line naming the problem and exit code 2; anything else with exit code 1. Set
+     * LIFVISION_DEBUG to see stack traces. Shared by the trainer's command line.
+     */
+    public static CommandLine withErrorHandling(CommandLine cl, String tool) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            // expected failures (bad file, bad option value) get one clear line, not a stack trace
-            cmd.getErr().println("lifvision " + cmd.getCommandName() + ": " + ex.getMessage());
+            cmd.getErr().println(tool + " " + cmd.getCommandName() + ": " + ex.getMessage());
             if (System.getenv("LIFVISION_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
             }

@@ -23,15 +23,7 @@ public final class TrainMain implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new TrainMain());
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("lifvision-train " + cmd.getCommandName() + ": " + ex.getMessage());
-            if (System.getenv("LIFVISION_DEBUG") != null) {
-                ex.printStackTrace(cmd.getErr());
-            }
-            return ex instanceof IllegalArgumentException || ex instanceof java.io.IOException ? 2 : 1;
-        });
-        return cl;
+        return dev.lifvision.cli.Main.withErrorHandling(new CommandLine(new TrainMain()), "lifvision-train");
     }
 
     @Override
