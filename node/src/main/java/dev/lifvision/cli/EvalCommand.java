@@ -64,7 +64,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "Spike rate for an input value of 1 with spike coding (default: ${DEFAULT-VALUE}).")
     double inputRate;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
+    @Option(names = "--limit", paramLabel = "N", description = "Use a random subset of N images (fixed seed).")
     Integer limit;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
@@ -87,8 +87,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be positive, got " + limit);
         }
         ImageSet set = Datasets.load(data, sp, null);
-        if (limit != null) {
-            set = set.limit(limit);
+        if (limit != null && limit < set.size()) {
+            // a fixed random subset: folder datasets are sorted by class, so the first N would be one class
+            set = set.shuffled(1).limit(limit);
         }
         int[] labelMap = Evaluator.labelMap(set.classNames(), net.labels());
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;

@@ -64,6 +64,25 @@ public final class NetworkFactory {
         return new MapSchedule(ScheduleType.EPOCH, map);
     }
 
+    /**
+     * Architectures whose trained weights cannot be exported yet. DL4J 1.0.0-M2.1's
+     * LocallyConnected2D applies the weights of output position p = oy*OW + ox to the input patch
+     * at (p % OH, p / OH), column-major, while writing the result at (oy, ox): measured with
+     * one-hot weights and inputs. A network trained with it computes a spatially scrambled function
+     * that no locally connected layer of the node (patch at the output's own position) reproduces.
+     * Until the trainer has its own locally connected layer, such architectures stop here, before
+     * any data is loaded, instead of after hours of training.
+     */
+    public static void checkExportable(Architecture arch) {
+        for (int i = 0; i < arch.layers().size(); i++) {
+            if (arch.layers().get(i).type().equals("locally_connected")) {
+                throw new IllegalArgumentException(arch.name() + ": layers[" + i + "] is locally_connected, which this "
+                        + "trainer cannot export yet (DL4J 1.0.0-M2.1's LocallyConnected2D applies each position's "
+                        + "weights to a different, column-major patch); use cifar10-conv (3x3 convolutions instead)");
+            }
+        }
+    }
+
     public static MultiLayerNetwork build(Architecture arch, int classes) {
         Architecture.Training t = arch.training();
         ISchedule lr = learningRate(t);
@@ -92,7 +111,8 @@ public final class NetworkFactory {
                 case "locally_connected" -> {
                     list.layer(new LocallyConnected2D.Builder().nOut(l.filters()).kernelSize(l.kernel(), l.kernel())
                             .stride(l.stride(), l.stride()).padding(l.padding(), l.padding())
-                            .activation(Activation.IDENTITY).hasBias(true).build());
+                            .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).hasBias(true)
+                            .build());
                     list.layer(new ActivationLayer.Builder().activation(act).build());
                     channels = l.filters();
                 }

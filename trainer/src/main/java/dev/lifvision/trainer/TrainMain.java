@@ -64,7 +64,7 @@ public final class TrainMain implements Runnable {
         @Option(names = "--batch", paramLabel = "N", description = "Override the batch size.")
         Integer batch;
 
-        @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training images.")
+        @Option(names = "--limit", paramLabel = "N", description = "Use a random subset of N training images (seeded).")
         Integer limit;
 
         @Option(names = "--validation", paramLabel = "N", description = "Held-out validation images (default: the architecture's).")

@@ -54,11 +54,13 @@ public final class Trainer {
     }
 
     public Result train(Architecture arch, String dataSpec, Options opt) throws IOException {
+        NetworkFactory.checkExportable(arch);
         checkOutputs(opt);
         // everything about the data is checked before any training starts
         ImageSet all = Datasets.load(dataSpec, Split.TRAIN, null);
         if (opt.limit() != null) {
-            all = all.limit(opt.limit());
+            // a seeded random subset: image folders are sorted by class, so the first N would be one class
+            all = all.shuffled(arch.training().seed()).limit(opt.limit());
         }
         ImageSet test = Datasets.load(dataSpec, Split.TEST, null);
         return run(arch, all, test, dataSpec, opt, null, null);
