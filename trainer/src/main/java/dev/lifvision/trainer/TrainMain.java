@@ -130,6 +130,11 @@ public final class TrainMain implements Runnable {
         @Option(names = "--epochs", defaultValue = "5", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
         int epochs;
 
+        @Option(names = "--neuron", paramLabel = "TYPE", description = {"Train with this neuron type instead of the architecture's:",
+                "lif fine-tunes with the hard LIF rate the spiking network really has, which closes the gap",
+                "the soft-LIF tail below threshold leaves (default: the architecture's)."})
+        String neuron;
+
         @Option(names = "--validation", paramLabel = "N", description = "Held-out validation images (default: 10 %).")
         Integer validation;
 
@@ -161,7 +166,14 @@ public final class TrainMain implements Runnable {
             }
             Architecture a = Architecture.resolve(archRef);
             var t = a.training();
-            Architecture tuned = new Architecture(a.name(), a.description(), a.input(), a.neuron(), a.layers(),
+            Architecture.Neuron n = a.neuron();
+            if (neuron != null) {
+                if (!neuron.equals("softlif") && !neuron.equals("lif")) {
+                    throw new IllegalArgumentException("--neuron must be softlif or lif, got '" + neuron + "'");
+                }
+                n = new Architecture.Neuron(neuron, n.tauRc(), n.tauRef(), n.gain(), n.amplitude(), n.gamma(), n.noiseSigma());
+            }
+            Architecture tuned = new Architecture(a.name(), a.description(), a.input(), n, a.layers(),
                     new Architecture.Training(t.optimizer(), t.learningRate() * lrScale, t.momentum(), List.of(),
                             t.decayFactor(), t.batch(), epochs, Math.max(2, epochs), t.weightDecay(), t.validation(),
                             t.seed()), a.simulation());
