@@ -31,20 +31,8 @@ public final class TrainMain implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Train an architecture on a dataset; checkpoint every epoch; export the best epoch.", "",
-                    "Example:", "  lifvision-train train --arch mnist-paper --data mnist:../shared/datasets/mnist --out mnist.lifb"})
-    static final class Train implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--arch", required = true, paramLabel = "NAME|FILE",
-                description = "mnist-paper, mnist-small, cifar10-paper, cifar10-small, or a YAML/JSON file.")
-        String arch;
-
-        @Option(names = "--data", required = true, paramLabel = "KIND:PATH", description = "mnist:DIR | cifar10:DIR | folder:DIR")
-        String data;
-
+    /** Where a run writes, shared by train and finetune. */
+    static final class Output {
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .lifb bundle to write.")
         Path out;
 
@@ -53,6 +41,44 @@ public final class TrainMain implements Runnable {
 
         @Option(names = "--resume", description = "Continue the run checkpointed in the work folder.")
         boolean resume;
+
+        @Option(names = "--store", defaultValue = "float32", paramLabel = "TYPE",
+                description = "Weight precision in the bundle: float32 | float16 | int8 (per-channel scales) (default: ${DEFAULT-VALUE}).")
+        String store;
+
+        @Option(names = "--force", description = "Replace OUT if it exists.")
+        boolean force;
+
+        Path work() {
+            return work != null ? work : Trainer.sibling(out, ".work");
+        }
+
+        String store() {
+            if (!store.equals("float32") && !store.equals("float16") && !store.equals("int8")) {
+                throw new IllegalArgumentException("--store must be float32, float16 or int8, got '" + store + "'");
+            }
+            return store;
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Train an architecture on a dataset; checkpoint every epoch; export the",
+                    "best epoch (by validation accuracy).", "",
+                    "Example:", "  lifvision-train train --arch mnist-paper \\",
+                    "      --data mnist:../shared/datasets/mnist --out mnist.lifb"})
+    static final class Train implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        Output output;
+
+        @Option(names = "--arch", required = true, paramLabel = "NAME|FILE",
+                description = "mnist-paper, mnist-small, cifar10-paper, cifar10-small, or a YAML/JSON file.")
+        String arch;
+
+        @Option(names = "--data", required = true, paramLabel = "KIND:PATH", description = "mnist:DIR | cifar10:DIR | folder:DIR")
+        String data;
 
         @Option(names = "--epochs", paramLabel = "N", description = "Override the architecture's epoch count.")
         Integer epochs;
@@ -70,36 +96,27 @@ public final class TrainMain implements Runnable {
         @Option(names = "--validation", paramLabel = "N", description = "Held-out validation images (default: the architecture's).")
         Integer validation;
 
-        @Option(names = "--store", defaultValue = "float32", paramLabel = "TYPE",
-                description = "Weight precision in the bundle: float32 | float16 | int8 (per-channel scales) (default: ${DEFAULT-VALUE}).")
-        String store;
-
-        @Option(names = "--force", description = "Replace OUT if it exists.")
-        boolean force;
-
         @Override
         public Integer call() throws Exception {
-            if (!store.equals("float32") && !store.equals("float16") && !store.equals("int8")) {
-                throw new IllegalArgumentException("--store must be float32, float16 or int8, got '" + store + "'");
-            }
+            String store = output.store();
             Architecture a = Architecture.resolve(arch);
-            Path w = work != null ? work : Trainer.sibling(out, ".work");
             PrintWriter log = spec.commandLine().getErr();
             Dl4jSetup.enableOneDnnHelpers();
-            var r = new Trainer(log).train(a, data, new Trainer.Options(out, w, resume, force, epochs, batch, limit,
-                    validation, store, maxThisRun));
+            var r = new Trainer(log).train(a, data, new Trainer.Options(output.out, output.work(), output.resume,
+                    output.force, epochs, batch, limit, validation, store, maxThisRun));
             System.out.printf(Locale.ROOT, "%s: test error %.2f %% (rate ANN), best validation error %.2f %% at epoch %d, "
-                    + "%.1f min of training%n", out, 100 * (1 - r.testAccuracy()), 100 * (1 - r.bestValAccuracy()),
+                    + "%.1f min of training%n", output.out, 100 * (1 - r.testAccuracy()), 100 * (1 - r.bestValAccuracy()),
                     r.epochs(), r.seconds() / 60);
             return 0;
         }
     }
 
     @Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Continue training a bundle on new data (same labels, or a new output layer when they differ),",
-                    "at a lower learning rate, optionally mixing in the original dataset against forgetting.", "",
-                    "Example:", "  lifvision-train finetune --base mnist.lifb --data folder:captures --out mnist-ft.lifb \\",
-                    "      --mix mnist:../shared/datasets/mnist --mix-fraction 1"})
+            description = {"Continue training a bundle on new data (same labels, or a new output",
+                    "layer when they differ) at a lower learning rate, optionally mixing in",
+                    "the original dataset against forgetting.", "",
+                    "Example:", "  lifvision-train finetune --base mnist.lifb --data folder:captures \\",
+                    "      --out mnist-ft.lifb --mix mnist:../shared/datasets/mnist"})
     static final class Finetune implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -107,14 +124,14 @@ public final class TrainMain implements Runnable {
         @Option(names = "--base", required = true, paramLabel = "M.lifb", description = "The bundle to start from.")
         Path base;
 
+        @CommandLine.Mixin
+        Output output;
+
         @Option(names = "--arch", paramLabel = "NAME|FILE", description = "Its architecture (default: the one in its provenance).")
         String arch;
 
         @Option(names = "--data", required = true, paramLabel = "KIND:PATH", description = "The new training data (folder:DIR for captures).")
         String data;
-
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "The .lifb bundle to write.")
-        Path out;
 
         @Option(names = "--mix", paramLabel = "KIND:PATH", description = "The original dataset to mix in.")
         String mix;
@@ -130,28 +147,16 @@ public final class TrainMain implements Runnable {
         @Option(names = "--epochs", defaultValue = "5", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(names = "--neuron", paramLabel = "TYPE", description = {"Train with this neuron type instead of the architecture's:",
-                "lif fine-tunes with the hard LIF rate the spiking network really has, which closes the gap",
-                "the soft-LIF tail below threshold leaves (default: the architecture's)."})
+        @Option(names = "--neuron", paramLabel = "TYPE", description = {"softlif | lif: lif fine-tunes with the hard LIF rate the",
+                "spiking net really has (default: the architecture's)."})
         String neuron;
 
-        @Option(names = "--validation", paramLabel = "N", description = "Held-out validation images (default: 10 %).")
+        @Option(names = "--validation", paramLabel = "N", description = "Held-out validation images (default: a tenth, at most the architecture's).")
         Integer validation;
-
-        @Option(names = "--work", paramLabel = "DIR", description = "Checkpoint folder (default: OUT without .lifb + .work).")
-        Path work;
-
-        @Option(names = "--resume", description = "Continue the run checkpointed in the work folder.")
-        boolean resume;
-
-        @Option(names = "--store", defaultValue = "float32", paramLabel = "TYPE", description = "float32 | float16.")
-        String store;
-
-        @Option(names = "--force", description = "Replace OUT if it exists.")
-        boolean force;
 
         @Override
         public Integer call() throws Exception {
+            String store = output.store();
             if (!(lrScale > 0) || !(mixFraction >= 0)) {
                 throw new IllegalArgumentException("--lr-scale must be > 0 and --mix-fraction >= 0");
             }
@@ -178,10 +183,10 @@ public final class TrainMain implements Runnable {
                             t.decayFactor(), t.batch(), epochs, Math.max(2, epochs), t.weightDecay(), t.validation(),
                             t.seed()), a.simulation());
             Dl4jSetup.enableOneDnnHelpers();
-            Path w = work != null ? work : Trainer.sibling(out, ".work");
             var r = new Trainer(spec.commandLine().getErr()).finetune(b, tuned, data, mix, mixFraction,
-                    new Trainer.Options(out, w, resume, force, epochs, null, null, validation, store, Integer.MAX_VALUE));
-            System.out.printf(Locale.ROOT, "%s: test error %.2f %% (rate ANN) after fine-tuning%n", out,
+                    new Trainer.Options(output.out, output.work(), output.resume, output.force, epochs, null, null,
+                            validation, store, Integer.MAX_VALUE));
+            System.out.printf(Locale.ROOT, "%s: test error %.2f %% (rate ANN) after fine-tuning%n", output.out,
                     100 * (1 - r.testAccuracy()));
             return 0;
         }

@@ -51,6 +51,11 @@ class TrainMainTest {
         assertTrue(r[1].contains("locally_connected") && r[1].contains("cifar10-conv"), r[1]);
 
         r = run("finetune", "--base", dir.resolve("none.lifb").toString(), "--data", "folder:" + dir, "--out",
+                dir.resolve("f.lifb").toString(), "--store", "bf16");
+        assertEquals("2", r[0]);
+        assertTrue(r[1].contains("bf16"), r[1]);
+
+        r = run("finetune", "--base", dir.resolve("none.lifb").toString(), "--data", "folder:" + dir, "--out",
                 dir.resolve("f.lifb").toString());
         assertEquals("2", r[0]);
         assertTrue(r[1].contains("none.lifb"), r[1]);
