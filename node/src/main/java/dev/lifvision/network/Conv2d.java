@@ -152,6 +152,6 @@ public final class Conv2d implements LinearOp {
 
     @Override
     public long connections() {
-        return weights.length * (local ? 1L : (long) oh * ow) ;
+        return weights.length * (local ? 1L : (long) oh * ow);
     }
 }

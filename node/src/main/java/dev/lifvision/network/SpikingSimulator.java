@@ -43,7 +43,6 @@ public final class SpikingSimulator implements Simulator {
         this.net = net;
         this.opt = opt;
         this.nStages = net.stageCount();
-        Stage last = net.stage(nStages - 1);
         for (int k = 0; k < nStages - 1; k++) {
             String type = net.stage(k).neuron.type();
             if (type.equals("linear")) {
@@ -91,9 +90,6 @@ public final class SpikingSimulator implements Simulator {
             encoder = new SpikeEncoder(opt.coding(), net.inputSize(), opt.dt(), opt.inputRate(), opt.seed());
             inPos = new int[net.inputSize()];
             inNeg = new int[net.inputSize()];
-        }
-        if (last.size() != net.outputSize()) {
-            throw new IllegalStateException();
         }
     }
 

@@ -234,6 +234,7 @@ public final class Trainer {
             scoreIdx[i] = i;
         }
         int epochsThisRun = 0;
+        int lastEpoch = startEpoch;
         for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
             if (sinceBest >= t.patience()) {
                 log.printf(Locale.ROOT, "early stop: no validation improvement for %d epochs%n", sinceBest);
@@ -299,6 +300,7 @@ public final class Trainer {
                     .put("best_epoch", bestEpoch).put("since_best", sinceBest).put("seconds", elapsed);
             writeAtomic(state, json.writerWithDefaultPrettyPrinter().writeValueAsString(s));
             epochsThisRun++;
+            lastEpoch = epoch;
         }
         MultiLayerNetwork best = ModelSerializer.restoreMultiLayerNetwork(work.resolve("best.zip").toFile(), false);
         double testAcc = evaluate(best, testData, null)[1];
@@ -307,7 +309,7 @@ public final class Trainer {
         ObjectNode prov = json.createObjectNode();
         prov.put("tool", "lifvision-train").put("architecture", arch.name()).put("dataset", dataSpec)
                 .put("dataset_sha256", dataHash).put("training_images", train.size()).put("validation_images", validation)
-                .put("epochs", bestEpoch).put("epochs_run", lastEpoch(work)).put("seed", t.seed())
+                .put("epochs", bestEpoch).put("epochs_run", lastEpoch).put("seed", t.seed())
                 .put("ann_test_accuracy", testAcc).put("ann_validation_accuracy", bestVal)
                 .put("training_seconds", Math.round(elapsed)).put("git_revision", gitRevision())
                 .put("created", Instant.now().toString()).put("noise_sigma", arch.neuron().noiseSigma())
@@ -325,10 +327,6 @@ public final class Trainer {
         String name = out.getFileName().toString();
         String stem = name.endsWith(".lifb") ? name.substring(0, name.length() - 5) : name;
         return out.resolveSibling(stem + suffix);
-    }
-
-    private static int lastEpoch(Path work) throws IOException {
-        return new ObjectMapper().readTree(work.resolve("state.json").toFile()).path("epoch").asInt();
     }
 
     /** [mean cross-entropy, accuracy] of the network (test mode: no dropout, no noise). */
