@@ -434,9 +434,10 @@ public final class Camera implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            switch (to) {
-                case OFFLINE, STALLED -> log.warn("{}: {} -> {}: {}", prefix, change.oldState(), to, reason);
-                default -> log.info("{}: {} -> {}: {}", prefix, change.oldState(), to, reason);
+            if ((to == CameraState.OFFLINE && !closed) || to == CameraState.STALLED) {
+                log.warn("{}: {} -> {}: {}", prefix, change.oldState(), to, reason);
+            } else {
+                log.info("{}: {} -> {}: {}", prefix, change.oldState(), to, reason);
             }
             if (listener != null) {
                 try {

@@ -54,7 +54,7 @@ class CameraTest {
         try (Camera cam = new Camera(s, changes::add)) {
             assertEquals(STARTING, cam.state());
             cam.start();
-            await("ENDED", 5000, () -> cam.state() == ENDED);
+            await("ENDED reported", 5000, () -> transitions().contains("ONLINE->ENDED"));
             assertEquals(List.of("STARTING->ONLINE", "ONLINE->ENDED"), transitions());
             assertEquals("ends", changes.get(1).camera());
             assertTrue(changes.get(1).reason().contains(ramp10.toString()), changes.get(1).reason());
@@ -277,7 +277,7 @@ class CameraTest {
         try (Camera cam = new Camera(s, () -> FrameSources.create(calls.incrementAndGet() <= 3 ? s
                 : Videos.settings("retry", ramp10).withPace(false)), changes::add)) {
             cam.start();
-            await("ENDED", 5000, () -> cam.state() == ENDED);
+            await("ENDED reported", 5000, () -> transitions().contains("ONLINE->ENDED"));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms >= 20 + 40 + 80, "three waits of 20, 40, 80 ms; took " + ms);
             assertEquals(List.of("STARTING->OFFLINE", "OFFLINE->ONLINE", "ONLINE->ENDED"), transitions());
@@ -293,7 +293,8 @@ class CameraTest {
     void missingDeviceGoesOffline() throws Exception {
         try (Camera cam = new Camera(CameraSettings.of("dev", "v4l2:///dev/video99"), changes::add)) {
             cam.start();
-            await("OFFLINE", 2000, () -> cam.state() == OFFLINE);
+            // the listener runs just after the state changes: wait for the call, not only the state
+            await("OFFLINE reported", 2000, () -> cam.state() == OFFLINE && !changes.isEmpty());
             assertTrue(changes.get(0).reason().contains("/dev/video99 does not exist"), changes.get(0).reason());
         }
     }

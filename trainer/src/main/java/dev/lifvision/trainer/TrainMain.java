@@ -74,7 +74,7 @@ public final class TrainMain implements Runnable {
         Output output;
 
         @Option(names = "--arch", required = true, paramLabel = "NAME|FILE",
-                description = "mnist-paper, mnist-small, cifar10-paper, cifar10-small, or a YAML/JSON file.")
+                description = "mnist-paper, mnist-small, cifar10-paper, cifar10-conv, cifar10-small, or a YAML/JSON file.")
         String arch;
 
         @Option(names = "--data", required = true, paramLabel = "KIND:PATH", description = "mnist:DIR | cifar10:DIR | folder:DIR")
