@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code lifvision}: one subcommand per task. */
 @Command(name = "lifvision", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Spiking-network (LIF) vision node.",
-        subcommands = {RunCommand.class, EvalCommand.class, InfoCommand.class, RandomModelCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, EvalCommand.class, InfoCommand.class, MakeVideoCommand.class, RandomModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

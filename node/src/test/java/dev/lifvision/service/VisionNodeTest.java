@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifvision.cli.Main;
 import dev.lifvision.config.NodeConfig;
-import dev.lifvision.fixtures.DigitVideo;
+import dev.lifvision.data.DatasetVideo;
+import dev.lifvision.fixtures.Mnist200;
 import dev.lifvision.publish.EmbeddedBroker;
 import dev.lifvision.publish.MosquittoBroker;
 import dev.lifvision.publish.MqttProbe;
@@ -45,13 +46,13 @@ class VisionNodeTest {
     @TempDir
     static Path shared;
     static MosquittoBroker broker;
-    static DigitVideo video;
+    static DatasetVideo video;
     static Path modelDir;
 
     @BeforeAll
     static void setUp() throws Exception {
         broker = MosquittoBroker.start();
-        video = DigitVideo.write(shared.resolve("digits.mp4"), DigitVideo.mnist200Images(), 40, 6, 160, 120, 30, 7);
+        video = DatasetVideo.write(shared.resolve("digits.mp4"), Mnist200.images(), 40, 6, 160, 120, 30, 7);
         modelDir = Files.createDirectories(shared.resolve("models"));
         try (InputStream in = VisionNodeTest.class.getResourceAsStream("/models/mnist.lifb")) {
             Files.copy(in, modelDir.resolve("mnist.lifb"));
