@@ -34,6 +34,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--run-for", paramLabel = "SECONDS", description = "Stop by itself after this many seconds (benchmarks, demos).")
     Double runFor;
 
+    @Option(names = "--frames", paramLabel = "N", description = "Stop by itself after N classifications (non-interactive demo, tests).")
+    Long frames;
+
     @Override
     public Integer call() throws Exception {
         Path file = config != null ? config : SYSTEM_CONFIG;
@@ -67,14 +70,21 @@ final class RunCommand implements Callable<Integer> {
             node.close();
             throw e;
         }
-        if (runFor != null) {
-            if (!stopped.await(Math.round(runFor * 1000), TimeUnit.MILLISECONDS)) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-                node.close();
-            }
+        if (runFor == null && frames == null) {
+            stopped.await();
             return 0;
         }
-        stopped.await();
+        if (frames != null && frames < 1) {
+            throw new IllegalArgumentException("--frames must be at least 1, got " + frames);
+        }
+        long deadline = runFor == null ? Long.MAX_VALUE : System.nanoTime() + Math.round(runFor * 1e9);
+        while (!stopped.await(20, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() >= deadline || (frames != null && node.classified() >= frames)) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                node.close();
+                break;
+            }
+        }
         return 0;
     }
 
