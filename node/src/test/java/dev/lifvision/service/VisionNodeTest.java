@@ -180,6 +180,36 @@ class VisionNodeTest {
     }
 
     @Test
+    void homeAssistantDiscoveryIsRetainedAndResentWhenHomeAssistantComesOnline(@TempDir Path dir) throws Exception {
+        try (VisionNode node = start(config(dir, "t11", broker.uri(), ""))) {
+            awaitConnected(node);
+            MqttProbe ha = MqttProbe.connect(broker.uri(), "homeassistant/+/t11/#");
+            Received label = ha.await("homeassistant/sensor/t11/t11_front_label/config", WAIT);
+            assertTrue(label.retained(), "discovery configs are retained");
+            JsonNode c = json(label);
+            assertEquals("lifvision/t11/front/classification", c.get("state_topic").asText());
+            assertEquals("{{ value_json.label }}", c.get("value_template").asText());
+            assertEquals("lifvision/t11/status", c.get("availability_topic").asText());
+            assertEquals("lifvision_t11", c.get("device").get("identifiers").get(0).asText());
+            JsonNode sw = json(ha.await("homeassistant/switch/t11/t11_front_detect/config", WAIT));
+            assertEquals("lifvision/t11/front/detect/set", sw.get("command_topic").asText());
+            ha.drain();
+            ha.publish("homeassistant/status", "online", 1, false);
+            Received again = ha.await("homeassistant/sensor/t11/t11_front_label/config", WAIT);
+            assertFalse(again.retained(), "a live re-send after Home Assistant's birth message");
+            ha.close();
+        }
+    }
+
+    private static void awaitConnected(VisionNode node) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!node.mqtt().isConnected() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(500); // the retained announcements follow the connect
+    }
+
+    @Test
     void modelReloadStaysInsideTheFolderAndKeepsTheOldModelOnFailure(@TempDir Path dir) throws Exception {
         String base = "lifvision/t3";
         byte[] good = Files.readAllBytes(modelDir.resolve("mnist.lifb"));
