@@ -394,8 +394,7 @@ final class ReportWriter {
             o.println("| margin (x median) | min steps | mean decision time ms | time saved | error | agrees with full |");
             o.println("|---|---|---|---|---|---|");
             for (EarlyDecision.Rule rule : e.rules) {
-                if (rule.minSteps() != 1 && rule.minSteps() != 5 && rule.minSteps() != 10
-                        && rule != e.recommended) {
+                if (rule.minSteps() != 1 && rule.minSteps() != 10 && rule != e.recommended) {
                     continue;
                 }
                 boolean rec = rule == e.recommended;
