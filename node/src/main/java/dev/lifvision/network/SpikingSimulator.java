@@ -38,6 +38,8 @@ public final class SpikingSimulator implements Simulator {
     private final float[] firstCurrent;
     private final SpikeEncoder encoder;
     private final int[] inPos, inNeg;
+    /** Optional per-step observer (calibration); null in normal operation. */
+    private StepProbe probe;
 
     public SpikingSimulator(Network net, SimOptions opt) {
         this.net = net;
@@ -91,6 +93,14 @@ public final class SpikingSimulator implements Simulator {
             inPos = new int[net.inputSize()];
             inNeg = new int[net.inputSize()];
         }
+    }
+
+    /**
+     * Installs (or with null removes) an observer called at every step of {@link #present}. It does
+     * not change the results; with no probe the simulator does exactly what it did before.
+     */
+    public void setProbe(StepProbe probe) {
+        this.probe = probe;
     }
 
     @Override
@@ -159,12 +169,18 @@ public final class SpikingSimulator implements Simulator {
                     int n = neurons[k].step(x, spikes[k]);
                     spikeCount[k] = n;
                     result.spikes[k] += n;
+                    if (probe != null) {
+                        probe.spikes(t, k, spikes[k], n);
+                    }
                 } else if (t >= first && t <= lastStep) {
                     for (int i = 0; i < out.length; i++) {
                         out[i] += x[i];
                     }
                 }
                 updates += st.size();
+            }
+            if (probe != null) {
+                probe.step(t, preActivation[nStages - 1], events);
             }
         }
         int readout = lastStep - first + 1;

@@ -1,0 +1,346 @@
+package dev.lifvision.calibration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifvision.bundle.Bundle;
+import dev.lifvision.bundle.Manifest;
+import dev.lifvision.bundle.SimulationSpec;
+import dev.lifvision.bundle.SynapseSpec;
+import dev.lifvision.data.ImageSet;
+import dev.lifvision.encode.Preprocessor;
+import dev.lifvision.eval.Evaluator;
+import dev.lifvision.network.Network;
+import dev.lifvision.network.SimOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongConsumer;
+
+/**
+ * The calibration procedure, without files: measure the ANN and, per synapse setting, one long
+ * spiking run per image (original network and, optionally, a rate-scaled one); compute error
+ * against (t_c, t_p); choose the shortest t_p whose error is within the tolerance of the ANN's;
+ * analyse early decision; build the calibrated bundle. {@link ReportWriter} turns the result into
+ * files.
+ */
+public final class Calibrator {
+    /** One point of the sweep. */
+    public record Choice(int variant, int synapse, int tcIndex, int tpIndex, int tcSteps, int tpSteps, int errors,
+                         double error, double energy, double events) {
+    }
+
+    /** Progress of a named phase: returns the consumer of "units done so far". */
+    public interface Progress {
+        LongConsumer start(String label, long total);
+    }
+
+    public static final class Result {
+        public Bundle input;
+        public String calibrationSetDescription;
+        public Settings settings;
+        public double dt;
+        public List<Measurement> measurements = new ArrayList<>();
+        public List<Curves> curves = new ArrayList<>();
+        public List<String> variantNames = new ArrayList<>();
+        public double[] scaleFactors;
+        public Choice chosen;
+        /** Shortest qualifying point per variant (null where none qualifies). */
+        public Choice[] bestPerVariant;
+        /** Lowest error overall (for the failure message). */
+        public Choice bestReachable;
+        public int inputDefaultErrors = -1;
+        public String inputDefaultsNote;
+        public EarlyDecision early;
+        public QuantisationStage.Outcome quantisation;
+        public Bundle calibrated;
+        public String failure;
+        public long measureNanos, totalNanos;
+
+        public double annError() {
+            return curves.get(0).annError();
+        }
+
+        public int images() {
+            return measurements.get(0).images();
+        }
+
+        public double target() {
+            return annError() + settings.tolerance() + 1e-12;
+        }
+
+        public String describe(Choice c) {
+            Measurement m = measurements.get(c.variant());
+            return String.format(Locale.ROOT, "%s synapse %s, t_c %s ms, t_p %s ms: error %.2f %% (%d/%d)",
+                    variantNames.get(c.variant()), m.synapses.get(c.synapse()), ms(c.tcSteps(), dt), ms(c.tpSteps(), dt),
+                    100 * c.error(), c.errors(), m.images());
+        }
+    }
+
+    static String ms(int steps, double dt) {
+        double v = steps * dt * 1000;
+        return Math.abs(v - Math.rint(v)) < 1e-9 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static double seconds(int steps, double dt) {
+        return Math.round(steps * dt * 1e9) / 1e9;
+    }
+
+    private final Settings settings;
+    private final Progress progress;
+
+    public Calibrator(Settings settings, Progress progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /**
+     * @param labelMap dataset class index -> network output index
+     * @return the result; {@link Result#calibrated} is null and {@link Result#failure} says why when no
+     *         setting meets the tolerance or the choice would be worse than the input's own defaults
+     */
+    public Result run(Bundle input, ImageSet set, int[] labelMap, String description) throws InterruptedException {
+        long t0 = System.nanoTime();
+        Result r = new Result();
+        r.input = input;
+        r.calibrationSetDescription = description;
+        SimulationSpec sim = input.manifest().simulation();
+        r.dt = sim.dt();
+        // the input's own defaults must be measurable, so its synapse and presentation are included
+        List<SynapseSpec> synapses = new ArrayList<>(settings.synapses());
+        if (!synapses.contains(sim.synapse())) {
+            synapses.add(sim.synapse());
+        }
+        Settings st = settings.withSynapses(synapses).withMaxTime(Math.max(settings.maxTime(), sim.presentation()));
+        r.settings = st;
+        Network net = Network.of(input);
+        int n = set.size();
+        float[][] inputs = new float[n][net.inputSize()];
+        Preprocessor pre = Preprocessor.of(input);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            pre.apply(set.pixels(), i * set.imageSize(), set.height(), set.width(), set.channels(), inputs[i]);
+            labels[i] = labelMap[set.label(i)];
+        }
+        int[] tp = grid(st.tpStepMs(), st.maxTime(), r.dt, true);
+        int[] tc = grid(st.tcStepMs(), st.maxTime(), r.dt, false);
+
+        long m0 = System.nanoTime();
+        Measurement orig = measure("original", net, synapses, st, r.dt, inputs, labels);
+        r.measurements.add(orig);
+        r.variantNames.add("original");
+        r.curves.add(Curves.compute(orig, tc, tp, st.threads()));
+        if (st.rateScaling()) {
+            r.scaleFactors = RateScaling.factors(orig.annRates, st.targetRateFraction(), st.maxScale());
+            if (RateScaling.any(r.scaleFactors)) {
+                Network scaled = Network.of(RateScaling.apply(input, r.scaleFactors));
+                Measurement ms = measure("rate-scaled", scaled, synapses, st, r.dt, inputs, labels);
+                r.measurements.add(ms);
+                r.variantNames.add("rate-scaled");
+                r.curves.add(Curves.compute(ms, tc, tp, st.threads()));
+            }
+        }
+        r.measureNanos = System.nanoTime() - m0;
+
+        // the input bundle's own defaults, from the same traces
+        int sIn = synapses.indexOf(sim.synapse());
+        SimOptions inOpt = SimOptions.of(sim);
+        int errs = 0;
+        for (int i = 0; i < n; i++) {
+            if (Curves.predict(orig, sIn, i, inOpt.readoutFirstStep(), inOpt.readoutLastStep()) != labels[i]) {
+                errs++;
+            }
+        }
+        r.inputDefaultErrors = errs;
+        if (sim.mode().equals("continuous")) {
+            r.inputDefaultsNote = "the input runs in continuous mode; calibration measures reset mode (state cleared per frame)";
+        }
+
+        choose(r);
+        if (r.chosen == null) {
+            Choice b = r.bestReachable;
+            r.failure = String.format(Locale.ROOT,
+                    "no setting reaches the ANN's error %.2f %% + tolerance %.2f %% on %d calibration images; "
+                            + "best reachable: %s. Raise --tolerance or --max-time, or check the model",
+                    100 * r.annError(), 100 * st.tolerance(), n, r.describe(b));
+        } else if (r.chosen.errors() > r.inputDefaultErrors + Math.floor(st.tolerance() * n + 1e-9)) {
+            r.failure = String.format(Locale.ROOT,
+                    "the fastest setting within the tolerance (%s) is worse than the input bundle's own defaults "
+                            + "(%s, t_c %s s, t_p %s s: error %.2f %%) by more than the tolerance; not writing a worse bundle",
+                    r.describe(r.chosen), sim.synapse(), sim.readoutStart(), sim.presentation(),
+                    100.0 * r.inputDefaultErrors / n);
+        }
+        if (r.chosen != null) {
+            Choice c = r.chosen;
+            r.early = EarlyDecision.analyse(r.measurements.get(c.variant()), c.synapse(), c.tcSteps(), c.tpSteps() - 1);
+        }
+        Bundle variantBundle = r.chosen != null && r.chosen.variant() == 1 ? RateScaling.apply(input, r.scaleFactors) : input;
+        r.quantisation = QuantisationStage.discover().run(variantBundle, set, labelMap);
+        if (r.failure == null) {
+            r.calibrated = build(r, variantBundle);
+        }
+        r.totalNanos = System.nanoTime() - t0;
+        return r;
+    }
+
+    private Measurement measure(String variant, Network net, List<SynapseSpec> synapses, Settings st, double dt,
+                                float[][] inputs, int[] labels) throws InterruptedException {
+        long total = (long) inputs.length * synapses.size();
+        LongConsumer bar = progress == null ? null : progress.start("sweep " + variant, total);
+        return Measurement.run(variant, net, synapses, dt, st.maxTime(), inputs, labels, st.threads(), bar);
+    }
+
+    static int[] grid(int stepMs, double maxTime, double dt, boolean presentation) {
+        int step = Math.max(1, (int) Math.round(stepMs / 1000.0 / dt));
+        int max = Math.max(1, (int) Math.round(maxTime / dt));
+        List<Integer> g = new ArrayList<>();
+        for (int t = presentation ? step : 0; presentation ? t <= max : t < max; t += step) {
+            g.add(t);
+        }
+        if (presentation && g.get(g.size() - 1) != max) {
+            g.add(max);
+        }
+        return g.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Shortest t_p meeting the target (also at the next grid t_p, same t_c: no lucky dips); then lowest error, energy. */
+    static void choose(Result r) {
+        double target = r.target();
+        r.bestPerVariant = new Choice[r.curves.size()];
+        for (int v = 0; v < r.curves.size(); v++) {
+            Curves cv = r.curves.get(v);
+            if (v > 0 && cv.annError() > target) {
+                continue; // the rescaled ANN itself lost accuracy
+            }
+            int nSyn = cv.errors.length;
+            for (int s = 0; s < nSyn; s++) {
+                for (int a = 0; a < cv.tc.length; a++) {
+                    for (int p = 0; p < cv.tp.length; p++) {
+                        if (cv.errors[s][a][p] < 0) {
+                            continue;
+                        }
+                        Choice c = new Choice(v, s, a, p, cv.tc[a], cv.tp[p], cv.errors[s][a][p], cv.error(s, a, p),
+                                cv.energy(s, p), cv.meanEvents[s][p]);
+                        if (r.bestReachable == null || c.error() < r.bestReachable.error()
+                                || c.error() == r.bestReachable.error() && c.tpSteps() < r.bestReachable.tpSteps()) {
+                            r.bestReachable = c;
+                        }
+                        boolean ok = c.error() <= target
+                                && (p + 1 >= cv.tp.length || cv.error(s, a, p + 1) <= target);
+                        if (ok && better(c, r.bestPerVariant[v])) {
+                            r.bestPerVariant[v] = c;
+                        }
+                    }
+                }
+            }
+            if (r.bestPerVariant[v] != null && better(r.bestPerVariant[v], r.chosen)) {
+                r.chosen = r.bestPerVariant[v];
+            }
+        }
+    }
+
+    private static boolean better(Choice a, Choice b) {
+        if (b == null) {
+            return true;
+        }
+        if (a.tpSteps() != b.tpSteps()) {
+            return a.tpSteps() < b.tpSteps();
+        }
+        if (a.errors() != b.errors()) {
+            return a.errors() < b.errors();
+        }
+        return a.energy() < b.energy() - 1e-9;
+    }
+
+    private static Bundle build(Result r, Bundle variantBundle) {
+        Choice c = r.chosen;
+        Manifest m = variantBundle.manifest();
+        SynapseSpec syn = r.measurements.get(c.variant()).synapses.get(c.synapse());
+        double tp = seconds(c.tpSteps(), r.dt);
+        SimulationSpec sim = new SimulationSpec(m.simulation().dt(), syn, tp, seconds(c.tcSteps(), r.dt), tp,
+                m.simulation().mode());
+        Manifest out = new Manifest(m.formatVersion(), m.name(), m.labels(), m.input(), m.layers(), sim,
+                calibrationJson(r, m.calibration()), m.provenance(), null);
+        return new Bundle(out, variantBundle.tensors());
+    }
+
+    static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    static JsonNode calibrationJson(Result r, JsonNode previous) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = previous instanceof ObjectNode prev ? prev.deepCopy() : f.objectNode();
+        Choice c = r.chosen;
+        Measurement m = r.measurements.get(c.variant());
+        Curves cv = r.curves.get(c.variant());
+        o.put("tool", "lifvision-calibrate");
+        o.put("date", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        o.put("input_model_sha256", r.input.sha256());
+        ObjectNode set = o.putObject("calibration_set");
+        set.put("source", r.calibrationSetDescription);
+        set.put("images", r.images());
+        ObjectNode ch = o.putObject("chosen");
+        ch.put("variant", r.variantNames.get(c.variant()));
+        ch.put("synapse", m.synapses.get(c.synapse()).toString());
+        ch.put("readout_start", seconds(c.tcSteps(), r.dt));
+        ch.put("presentation", seconds(c.tpSteps(), r.dt));
+        ch.put("snn_error", round(c.error(), 6));
+        ch.put("ann_error", round(r.annError(), 6));
+        ch.put("tolerance", r.settings.tolerance());
+        ch.put("input_defaults_error", round((double) r.inputDefaultErrors / r.images(), 6));
+        ObjectNode en = o.putObject("energy");
+        en.put("model", "0.08 per synaptic event + 0.25 per neuron update (SNN); 2 per connection + 1 per neuron (ANN)");
+        en.put("synaptic_events_per_image", round(c.events(), 1));
+        en.put("neuron_updates_per_image", cv.neuronUpdates(c.tpSteps()));
+        en.put("snn_flop_equivalents", round(c.energy(), 1));
+        en.put("ann_flops", m.net.annFlops());
+        en.put("efficiency_ratio", round(m.net.annFlops() / c.energy(), 3));
+        ArrayNode rates = o.putArray("rates");
+        RateStats ann = r.measurements.get(0).annRates;
+        RateStats snn = m.snnRates;
+        for (int k = 0; k < snn.layers; k++) {
+            ObjectNode l = rates.addObject();
+            l.put("layer", snn.names[k]);
+            l.put("ann_mean_hz", round(ann.mean(k), 2));
+            l.put("snn_mean_hz", round(snn.mean(k), 2));
+            l.put("snn_p50_hz", snn.quantile(k, 0.5));
+            l.put("snn_p99_hz", snn.quantile(k, 0.99));
+            l.put("snn_max_hz", round(snn.max[k], 1));
+            l.put("silent_fraction", round(snn.silent(k), 4));
+            l.put("saturated_fraction", round(snn.saturated(k), 4));
+            if (r.scaleFactors != null) {
+                l.put("scale_factor", round(c.variant() == 1 ? r.scaleFactors[k] : 1.0, 4));
+            }
+        }
+        if (r.early != null && r.early.recommended != null) {
+            EarlyDecision.Rule rule = r.early.recommended;
+            ObjectNode e = o.putObject("confidence_rule");
+            e.put("type", "margin");
+            e.put("description", "decide at the first step at least min_readout_steps into the readout window where "
+                    + "the top output (mean since readout_start) leads the second by margin; else at presentation");
+            e.put("margin", round(rule.margin(), 6));
+            e.put("margin_units", "output layer value (mean of the linear output since readout_start)");
+            e.put("min_readout_steps", rule.minSteps());
+            e.put("readout_start", seconds(c.tcSteps(), r.dt));
+            e.put("max_time", seconds(c.tpSteps(), r.dt));
+            e.put("mean_decision_time", round(rule.meanSteps() * r.dt, 6));
+            e.put("time_saved_fraction", round(1 - rule.meanSteps() / c.tpSteps(), 4));
+            e.put("error", round((double) rule.errors() / r.images(), 6));
+            e.put("agreement_with_full_presentation", round((double) rule.agree() / r.images(), 6));
+        }
+        o.put("quantisation", r.quantisation.note());
+        return o;
+    }
+
+    /** Evaluates a bundle at its own simulation defaults on the calibration images (the node's own path). */
+    static dev.lifvision.eval.EvalResult evaluate(Bundle b, String backend, ImageSet set, int[] labelMap, int threads,
+                                                  LongConsumer progress) throws InterruptedException {
+        Network net = Network.of(b);
+        Evaluator ev = new Evaluator(net, backend, SimOptions.of(b.manifest().simulation()), () -> Preprocessor.of(b));
+        return ev.run(set, labelMap, threads, progress == null ? null : progress::accept);
+    }
+}
