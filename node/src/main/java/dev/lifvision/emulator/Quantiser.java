@@ -365,6 +365,10 @@ public final class Quantiser {
         return new Bundle(bundle.manifest().withCalibration(cal).withTensors(null), tensors);
     }
 
+    static int ceilDivPositive(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
     static String synapseText(SynapseSpec s) {
         return s.type().equals("none") ? "none" : s.type() + ":" + s.tau();
     }
