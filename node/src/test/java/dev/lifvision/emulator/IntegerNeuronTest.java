@@ -42,14 +42,11 @@ class IntegerNeuronTest {
         FrameResult r = s.newResult();
         // step: u = floor(3/4 u) + 100; v = floor(v / 2) + u; spike when v > 256, then v = 0 and v is
         // held at 0 for round(tau_ref/dt) = 2 steps
-        int[] u = {100, 175, 231, 273, 304, 328, 346};
-        int[] v = {100, 225, 0, 0, 0, 0, 346};
-        boolean[] spike = {false, false, true, false, false, true, true};
-        // step 3: v = 112 + 231 = 343 > 256 -> spike; steps 4, 5 held; step 6: v = 0 + 328 -> spike;
-        // step 7: held? no: the delay 3 counts down 3 -> 2 (held), 2 -> 1 (held), 1 -> 0 (free) so
-        // after the step-6 spike steps 7 and 8 are held
-        v[6] = 0;
-        spike[6] = false;
+        // step 3: v = 112 + 231 = 343 > 256 -> spike, delay 3; steps 4 and 5 held (3 -> 2, 2 -> 1);
+        // step 6: counter 1 -> 0, free: v = 0 + 328 > 256 -> spike; steps 7 and 8 held again
+        int[] u = {100, 175, 231, 273, 304, 328, 346, 359, 369};
+        int[] v = {100, 225, 0, 0, 0, 0, 0, 0, 0}; // 0 after each spike (reset) and while held
+        boolean[] spike = {false, false, true, false, false, true, false, false, true};
         for (int t = 0; t < u.length; t++) {
             s.present(new float[]{1f}, r);
             assertEquals(u[t], s.current(0)[0], "u at step " + (t + 1));
