@@ -5,6 +5,8 @@ import dev.lifvision.bundle.SynapseSpec;
 import dev.lifvision.data.Datasets;
 import dev.lifvision.data.ImageSet;
 import dev.lifvision.data.Split;
+import dev.lifvision.emulator.CoreMapper;
+import dev.lifvision.emulator.LoihiBackend;
 import dev.lifvision.encode.InputCoding;
 import dev.lifvision.encode.Preprocessor;
 import dev.lifvision.eval.EvalResult;
@@ -38,7 +40,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "train | test (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--backend", defaultValue = "spiking", description = "rate | spiking (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = "spiking", description = {"rate | spiking | loihi (default: ${DEFAULT-VALUE}).",
+            "loihi: the integer hardware emulator (node/EMULATOR.md); with --input current the first layer runs on",
+            "the host and its spikes enter the chip, with poisson or regular the pixels enter as spikes."})
     String backend;
 
     @Option(names = "--presentation", paramLabel = "SECONDS", description = "Time each image is shown (default: the bundle's).")
@@ -106,6 +110,14 @@ final class EvalCommand implements Callable<Integer> {
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "eval", set.size(), "img");
         EvalResult r = ev.run(set, labelMap, nThreads, bar::update);
         report(o, r, net);
+        if (backend.equals(LoihiBackend.NAME)) {
+            var q = LoihiBackend.quantised(net, opt);
+            var res = CoreMapper.map(q);
+            o.printf(Locale.ROOT, "emulator    %s parameters %s, input %s, %d cores, %d chip(s); overflows: %s%n",
+                    q.chip().name(), q.stored() ? "stored in the bundle" : "quantised at load",
+                    q.inputPath() == dev.lifvision.emulator.Quantiser.InputPath.HOST ? "first layer on the host"
+                            : "pixel spikes", res.cores(), res.chips(), q.overflowReport());
+        }
         return 0;
     }
 

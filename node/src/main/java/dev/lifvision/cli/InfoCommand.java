@@ -4,21 +4,45 @@ import dev.lifvision.bundle.Bundle;
 import dev.lifvision.bundle.LayerSpec;
 import dev.lifvision.bundle.NeuronSpec;
 import dev.lifvision.network.Network;
+import dev.lifvision.emulator.ChipProfile;
+import dev.lifvision.emulator.CoreMapper;
+import dev.lifvision.encode.InputCoding;
+import dev.lifvision.network.SimOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Print a model bundle's manifest readably.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = {"Print a model bundle's manifest readably.",
+        "With --resources: how the model maps onto loihi emulator cores (cores, synapse memory, chips)."})
 final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A .lifb file or a shipped model name (mnist, cifar10).")
     String model;
 
+    @Option(names = "--resources", description = "Print the chip mapping report instead: cores per layer, synapse"
+            + " memory per core, chips needed.")
+    boolean resources;
+
+    @Option(names = "--json", description = "With --resources: the report as JSON.")
+    boolean json;
+
+    @Option(names = "--input", defaultValue = "current", paramLabel = "CODING", description = "With --resources: the"
+            + " input path; current = first layer on the host (default), regular or poisson = pixel spikes on chip.")
+    String input;
+
     @Override
     public Integer call() throws Exception {
         Bundle b = Models.load(model);
+        if (resources || json) {
+            SimOptions opt = SimOptions.of(b.manifest().simulation())
+                    .withCoding(InputCoding.parse(input), SimOptions.DEFAULT_INPUT_RATE);
+            var report = CoreMapper.map(b, ChipProfile.LOIHI, opt);
+            System.out.print(json ? report.toJson() + System.lineSeparator() : report.toText());
+            return 0;
+        }
         var m = b.manifest();
         var in = m.input();
         Network net = Network.of(b);

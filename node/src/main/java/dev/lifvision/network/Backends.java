@@ -11,6 +11,7 @@ public final class Backends {
     static {
         register("rate", (net, opt) -> new RateSimulator(net));
         register("spiking", SpikingSimulator::new);
+        register(dev.lifvision.emulator.LoihiBackend.NAME, dev.lifvision.emulator.LoihiBackend::create);
     }
 
     private Backends() {

@@ -17,6 +17,8 @@ public final class Network {
     private final List<String> labels;
     private final int inputSize;
     private final Stage[] stages;
+    /** The bundle this network was built from (backends that re-derive parameters, e.g. the emulator, need it); null when built in code. */
+    private Bundle source;
 
     public Network(String name, List<String> labels, int inputSize, Stage[] stages) {
         this.name = name;
@@ -77,7 +79,10 @@ public final class Network {
                     NeuronSpec.linear(), lastLayer.outShape()));
         }
         var in = m.input();
-        return new Network(m.name(), m.labels(), in.height() * in.width() * in.channels(), stages.toArray(new Stage[0]));
+        Network net = new Network(m.name(), m.labels(), in.height() * in.width() * in.channels(),
+                stages.toArray(new Stage[0]));
+        net.source = bundle;
+        return net;
     }
 
     /** A layer's weights as floats; int8 weights are multiplied by their per-output-channel scales. */
@@ -114,6 +119,11 @@ public final class Network {
 
     public String name() {
         return name;
+    }
+
+    /** The bundle this network was built from by {@link #of}, or null for a network built in code. */
+    public Bundle source() {
+        return source;
     }
 
     public List<String> labels() {
