@@ -86,6 +86,14 @@ public final class CalibrateMain implements Callable<Integer> {
     @Option(names = "--test-limit", paramLabel = "N", description = "Test images (default: all).")
     Integer testLimit;
 
+    @Option(names = "--emulator-tolerance", defaultValue = "0.5", paramLabel = "PCT",
+            description = "Largest emulator (loihi) error above the float SNN's, in percentage points, for the bundle "
+                    + "to be marked emulator-ready (default: ${DEFAULT-VALUE}).")
+    double emulatorTolerance;
+
+    @Option(names = "--no-emulator", description = "Skip quantisation for the hardware emulator.")
+    boolean noEmulator;
+
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
 
@@ -145,10 +153,13 @@ public final class CalibrateMain implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "sweeping %s, t_p up to %s s, %d threads, tolerance %.2f %%%n", syn, maxTime, nThreads, 100 * tol);
         o.flush();
+        if (!(emulatorTolerance >= 0 && emulatorTolerance < 100)) {
+            throw new IllegalArgumentException("--emulator-tolerance must be in [0, 100) percentage points, got " + emulatorTolerance);
+        }
         Calibrator cal = new Calibrator(settings, (label, total) -> {
             ProgressBar bar = new ProgressBar(err, label, total, "runs");
             return bar::update;
-        });
+        }).withEmulatorTolerance(noEmulator ? -1 : emulatorTolerance / 100);
         Calibrator.Result r = cal.run(input, cd.images, cd.labelMap, cd.description);
         ReportWriter.Extras x = new ReportWriter.Extras();
         x.command = "lifvision-calibrate " + String.join(" ", spec.commandLine().getParseResult().originalArgs());

@@ -90,6 +90,13 @@ public final class Calibrator {
 
     private final Settings settings;
     private final Progress progress;
+    /** Allowed emulator error above the float SNN's (fraction); negative skips the emulator step. */
+    private double emulatorTolerance = 0.005;
+
+    public Calibrator withEmulatorTolerance(double tolerance) {
+        this.emulatorTolerance = tolerance;
+        return this;
+    }
 
     public Calibrator(Settings settings, Progress progress) {
         this.settings = settings;
@@ -177,9 +184,18 @@ public final class Calibrator {
             r.early = EarlyDecision.analyse(r.measurements.get(c.variant()), c.synapse(), c.tcSteps(), c.tpSteps() - 1);
         }
         Bundle variantBundle = r.chosen != null && r.chosen.variant() == 1 ? RateScaling.apply(input, r.scaleFactors) : input;
-        r.quantisation = QuantisationStage.discover().run(variantBundle, set, labelMap);
         if (r.failure == null) {
             r.calibrated = build(r, variantBundle);
+            if (emulatorTolerance >= 0) {
+                // quantise what the node will run: the calibrated bundle with its chosen settings
+                r.quantisation = new QuantisationStage(dev.lifvision.emulator.ChipProfile.LOIHI, emulatorTolerance, 1000)
+                        .run(r.calibrated, set, labelMap, st.threads());
+                r.calibrated = r.quantisation.bundle();
+            } else {
+                r.quantisation = new QuantisationStage.Outcome(false, "skipped (--no-emulator)", r.calibrated);
+            }
+        } else {
+            r.quantisation = new QuantisationStage.Outcome(false, "skipped: no calibrated bundle", null);
         }
         r.totalNanos = System.nanoTime() - t0;
         return r;
@@ -332,7 +348,7 @@ public final class Calibrator {
             e.put("error", round((double) rule.errors() / r.images(), 6));
             e.put("agreement_with_full_presentation", round((double) rule.agree() / r.images(), 6));
         }
-        o.put("quantisation", r.quantisation.note());
+        o.put("quantisation", "see emulator (quantisation runs on the calibrated bundle)");
         return o;
     }
 

@@ -73,7 +73,14 @@ class CurvesMatchEvaluatorTest {
         assertEquals("keep me", cal.get("other_tool").asText(), "other calibration keys are preserved");
         assertEquals(ch.error(), cal.get("chosen").get("snn_error").asDouble(), 1e-6);
         assertTrue(cal.has("confidence_rule") || r.early.recommended == null);
-        assertTrue(cal.get("quantisation").asText().startsWith("skipped"));
+        // quantised with the node's emulator quantiser: integer parameters stored, emulator error measured
+        var emu = cal.get("emulator");
+        assertNotNull(emu, "emulator section");
+        assertTrue(emu.has("ready") && emu.has("error_emulator") && emu.has("float_sha256"), emu.toString());
+        assertEquals(emu.get("error_emulator").asDouble() - emu.get("error_float_snn").asDouble() <= 0.005 + 1e-9,
+                emu.get("ready").asBoolean());
+        assertTrue(back.tensors().keySet().stream().anyMatch(k -> k.startsWith("emu.")), "integer tensors stored");
+        assertNotNull(dev.lifvision.emulator.QuantisedNetwork.load(back, dev.lifvision.emulator.ChipProfile.LOIHI, SimOptions.of(sim)));
         assertTrue(cal.get("energy").get("efficiency_ratio").asDouble() > 0);
 
         // report files
@@ -85,7 +92,7 @@ class CurvesMatchEvaluatorTest {
             assertTrue(Files.size(dir.resolve("report").resolve(f)) > 100, f);
         }
         String md = Files.readString(dir.resolve("report/report.md"));
-        assertTrue(md.contains("Quantisation") && md.contains("skipped"));
+        assertTrue(md.contains("Quantisation") && md.contains("emulator"), md);
         long rows = Files.readAllLines(dir.resolve("report/curves.csv")).size();
         assertTrue(rows > 50, "csv rows " + rows);
     }
