@@ -196,7 +196,8 @@ public final class PahoTransport implements MqttTransport {
     public boolean isConnected() {
         lock.lock();
         try {
-            return connected;
+            // connected AND subscribed: a caller that waits for this can rely on the subscriptions
+            return connected && ready;
         } finally {
             lock.unlock();
         }
