@@ -63,8 +63,7 @@ public final class Trainer {
             all = all.shuffled(arch.training().seed()).limit(opt.limit());
         }
         ImageSet test = Datasets.load(dataSpec, Split.TEST, null);
-        // image folders of another size (camera frames) are brought to the input size as the node would
-        return run(arch, FolderData.fit(all, arch.input()), FolderData.fit(test, arch.input()), dataSpec, opt, null, null);
+        return run(arch, all, test, dataSpec, opt, null, null);
     }
 
     /**
