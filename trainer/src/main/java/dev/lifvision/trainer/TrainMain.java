@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.concurrent.Callable;
 /** Entry point of {@code lifvision-train}. */
 @Command(name = "lifvision-train", mixinStandardHelpOptions = true,
         description = "Train soft-LIF networks with noise (Hunsberger & Eliasmith 2015) and export node bundles.",
-        subcommands = {TrainMain.Train.class, TrainMain.Finetune.class, ThroughputProbe.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainMain.Train.class, TrainMain.Finetune.class, LabelCommand.class, RetrainDemo.Command.class,
+                ThroughputProbe.class, CommandLine.HelpCommand.class})
 public final class TrainMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -121,8 +123,9 @@ public final class TrainMain implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--base", required = true, paramLabel = "M.lifb", description = "The bundle to start from.")
-        Path base;
+        @Option(names = "--base", required = true, paramLabel = "M.lifb|NAME",
+                description = "The bundle to start from: a .lifb file or a model shipped with the node (mnist, cifar10).")
+        String base;
 
         @CommandLine.Mixin
         Output output;
@@ -136,9 +139,34 @@ public final class TrainMain implements Runnable {
         @Option(names = "--mix", paramLabel = "KIND:PATH", description = "The original dataset to mix in.")
         String mix;
 
-        @Option(names = "--mix-fraction", defaultValue = "1.0", paramLabel = "F",
-                description = "Mixed-in images per fine-tuning image (default: ${DEFAULT-VALUE}).")
-        double mixFraction;
+        @Option(names = "--mix-fraction", paramLabel = "F",
+                description = "Mixed-in images per fine-tuning image (default: 1, i.e. --mix-ratio 0.5).")
+        Double mixFraction;
+
+        @Option(names = "--mix-ratio", paramLabel = "R", description = {"Share of each epoch (and so of each shuffled",
+                "batch, on average) taken from --mix, 0 <= R < 1: R/(1-R) mixed-in images per",
+                "fine-tuning image. Use this or --mix-fraction."})
+        Double mixRatio;
+
+        @Option(names = "--holdout", defaultValue = "0.2", paramLabel = "F", description = {"For a capture folder (folder:DIR",
+                "without train/ and test/): the newest F of each class is held out for the",
+                "before/after table (default: ${DEFAULT-VALUE})."})
+        double holdout;
+
+        @Option(names = "--also", paramLabel = "[NAME=]KIND:PATH", description = {"Another labelled set (its test split) for",
+                "the before/after table; repeatable."})
+        List<String> also = new java.util.ArrayList<>();
+
+        @Option(names = "--report-rate", defaultValue = "5000", paramLabel = "N",
+                description = "Images per set scored with the rate backend in the table, 0: none (default: ${DEFAULT-VALUE}).")
+        int reportRate;
+
+        @Option(names = "--report-spiking", defaultValue = "500", paramLabel = "N",
+                description = "Images per set scored with the spiking backend in the table, 0: none (default: ${DEFAULT-VALUE}).")
+        int reportSpiking;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Threads for the table (default: all cores).")
+        Integer threads;
 
         @Option(names = "--lr-scale", defaultValue = "0.1", paramLabel = "F",
                 description = "Learning rate relative to the architecture's (default: ${DEFAULT-VALUE}).")
@@ -156,14 +184,25 @@ public final class TrainMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            long t0 = System.nanoTime();
             String store = output.store();
-            if (!(lrScale > 0) || !(mixFraction >= 0)) {
+            if (mixFraction != null && mixRatio != null) {
+                throw new IllegalArgumentException("give --mix-ratio or --mix-fraction, not both");
+            }
+            if (mixRatio != null && !(mixRatio >= 0 && mixRatio < 1)) {
+                throw new IllegalArgumentException("--mix-ratio must be in [0, 1), got " + mixRatio);
+            }
+            double fraction = mixRatio != null ? mixRatio / (1 - mixRatio) : mixFraction != null ? mixFraction : 1.0;
+            if (!(lrScale > 0) || !(fraction >= 0)) {
                 throw new IllegalArgumentException("--lr-scale must be > 0 and --mix-fraction >= 0");
             }
-            dev.lifvision.bundle.Bundle b = dev.lifvision.bundle.Bundle.read(base);
+            if (!(holdout >= 0 && holdout < 1)) {
+                throw new IllegalArgumentException("--holdout must be in [0, 1), got " + holdout);
+            }
+            dev.lifvision.bundle.Bundle b = dev.lifvision.cli.Models.load(base);
+            var p = b.manifest().provenance();
             String archRef = arch;
             if (archRef == null) {
-                var p = b.manifest().provenance();
                 if (p == null || p.path("architecture").asText().isEmpty()) {
                     throw new IllegalArgumentException(base + ": no architecture in its provenance; pass --arch");
                 }
@@ -172,22 +211,76 @@ public final class TrainMain implements Runnable {
             Architecture a = Architecture.resolve(archRef);
             var t = a.training();
             Architecture.Neuron n = a.neuron();
-            if (neuron != null) {
-                if (!neuron.equals("softlif") && !neuron.equals("lif")) {
-                    throw new IllegalArgumentException("--neuron must be softlif or lif, got '" + neuron + "'");
+            String neuronType = neuron;
+            if (neuronType == null && p != null && !p.path("neuron").asText().isEmpty()) {
+                neuronType = p.path("neuron").asText(); // the neuron the base was last trained with
+            }
+            if (neuronType != null) {
+                if (!neuronType.equals("softlif") && !neuronType.equals("lif")) {
+                    throw new IllegalArgumentException("--neuron must be softlif or lif, got '" + neuronType + "'");
                 }
-                n = new Architecture.Neuron(neuron, n.tauRc(), n.tauRef(), n.gain(), n.amplitude(), n.gamma(), n.noiseSigma());
+                n = new Architecture.Neuron(neuronType, n.tauRc(), n.tauRef(), n.gain(), n.amplitude(), n.gamma(), n.noiseSigma());
             }
             Architecture tuned = new Architecture(a.name(), a.description(), a.input(), n, a.layers(),
                     new Architecture.Training(t.optimizer(), t.learningRate() * lrScale, t.momentum(), List.of(),
                             t.decayFactor(), t.batch(), epochs, Math.max(2, epochs), t.weightDecay(), t.validation(),
                             t.seed()), a.simulation());
+            PrintWriter log = spec.commandLine().getErr();
+            // the original test set for the table: --mix's, else the base's own dataset when it is here
+            String original = mix;
+            if (original == null && p != null && !p.path("dataset").asText().isEmpty()) {
+                original = p.path("dataset").asText();
+            }
+            List<FinetuneReport.Named> extra = new java.util.ArrayList<>();
+            for (String x : also) {
+                int eq = x.indexOf('=');
+                boolean named = eq > 0 && eq < x.indexOf(':');
+                String sp = named ? x.substring(eq + 1) : x;
+                extra.add(new FinetuneReport.Named(named ? x.substring(0, eq) + " (" + sp + ")" : sp,
+                        FolderData.loadTest(sp, a.input())));
+            }
+            FolderData.Sets sets = FolderData.load(data, a.input(), holdout, log);
+            log.printf(Locale.ROOT, "%s: %d images in %d classes; %s%n", data, sets.train().size() + (sets.test() == sets.train()
+                    ? 0 : sets.test().size()), sets.train().classNames().size(), sets.description());
             Dl4jSetup.enableOneDnnHelpers();
-            var r = new Trainer(spec.commandLine().getErr()).finetune(b, tuned, data, mix, mixFraction,
+            var r = new Trainer(log).finetune(b, tuned, sets, data, mix, fraction,
                     new Trainer.Options(output.out, output.work(), output.resume, output.force, epochs, null, null,
                             validation, store, Integer.MAX_VALUE));
             System.out.printf(Locale.ROOT, "%s: test error %.2f %% (rate ANN) after fine-tuning%n", output.out,
                     100 * (1 - r.testAccuracy()));
+            double trainSeconds = (System.nanoTime() - t0) / 1e9;
+            if (reportRate <= 0 && reportSpiking <= 0) {
+                return 0;
+            }
+            List<FinetuneReport.Named> sets2 = new java.util.ArrayList<>();
+            sets2.add(new FinetuneReport.Named("held-out " + data, sets.test()));
+            if (original != null) {
+                try {
+                    sets2.add(new FinetuneReport.Named("original " + original + " (test)",
+                            FolderData.loadTest(original, a.input())));
+                } catch (IOException e) {
+                    log.printf(Locale.ROOT, "original test set %s not measured: %s%n", original, e.getMessage());
+                }
+            } else {
+                log.println("original test set not measured: no --mix and no dataset in the base's provenance");
+            }
+            sets2.addAll(extra);
+            int th = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            var rows = FinetuneReport.measure(b, r.bundle(), sets2, reportRate, reportSpiking, th, log);
+            System.out.println();
+            System.out.print(FinetuneReport.text(rows));
+            java.nio.file.Path md = Trainer.sibling(output.out, ".finetune-report.md");
+            java.nio.file.Path csv = Trainer.sibling(output.out, ".finetune-report.csv");
+            String pre = String.format(Locale.ROOT, "Base `%s` (sha256 %s), fine-tuned on `%s` (%s) with %s, %d epochs, "
+                            + "learning rate x%s, neuron %s, mix %s (%.2f mixed-in images per capture); new bundle `%s` "
+                            + "(sha256 %s). Training took %.1f min; the table %.1f min more.\n\nErrors by the node's backends "
+                            + "(rate: the ANN; spiking: the bundle's simulation settings, constant-current input), the "
+                            + "same images for both models.", base, b.sha256(), data,
+                    sets.description(), t.optimizer(), epochs, lrScale, n.type(), mix == null ? "none" : mix, mix == null ? 0 : fraction,
+                    output.out.getFileName(), r.bundle().sha256(), trainSeconds / 60,
+                    ((System.nanoTime() - t0) / 1e9 - trainSeconds) / 60);
+            FinetuneReport.write(md, csv, "Fine-tuning report: " + output.out.getFileName(), pre, rows);
+            System.out.println("wrote " + md + " and " + csv);
             return 0;
         }
     }

@@ -76,15 +76,25 @@ public final class Trainer {
     public Result finetune(Bundle base, Architecture arch, String dataSpec, String mixSpec, double mixFraction,
                            Options opt) throws IOException {
         checkOutputs(opt);
-        ImageSet data = Datasets.load(dataSpec, Split.TRAIN, null);
-        ImageSet test = Datasets.load(dataSpec, Split.TEST, null);
+        return finetune(base, arch, FolderData.load(dataSpec, arch.input(), 0.2, log), dataSpec, mixSpec, mixFraction, opt);
+    }
+
+    /**
+     * As above, on data already loaded (at the input size; see {@link FolderData}): a capture folder's
+     * held-out part is {@code sets.test()}.
+     */
+    public Result finetune(Bundle base, Architecture arch, FolderData.Sets sets, String dataSpec, String mixSpec,
+                           double mixFraction, Options opt) throws IOException {
+        checkOutputs(opt);
+        ImageSet data = sets.train();
+        ImageSet test = sets.test();
         List<String> baseLabels = base.manifest().labels();
         boolean sameLabels = new java.util.HashSet<>(baseLabels).containsAll(data.classNames());
         List<String> labels = sameLabels ? baseLabels : data.classNames();
         data = relabel(data, labels);
         test = relabel(test, labels);
         if (mixSpec != null && mixFraction > 0) {
-            ImageSet mix = Datasets.load(mixSpec, Split.TRAIN, null);
+            ImageSet mix = FolderData.fit(Datasets.load(mixSpec, Split.TRAIN, null), arch.input());
             mix = relabel(mix.shuffled(arch.training().seed()), labels);
             int n = (int) Math.min(mix.size(), Math.round(mixFraction * data.size()));
             data = concat(data, mix.limit(n));
@@ -313,7 +323,7 @@ public final class Trainer {
                 .put("ann_test_accuracy", testAcc).put("ann_validation_accuracy", bestVal)
                 .put("training_seconds", Math.round(elapsed)).put("git_revision", gitRevision())
                 .put("created", Instant.now().toString()).put("noise_sigma", arch.neuron().noiseSigma())
-                .put("optimizer", t.optimizer()).put("batch", batch);
+                .put("optimizer", t.optimizer()).put("batch", batch).put("neuron", arch.neuron().type());
         Bundle bundle = BundleExporter.export(best, arch, all.classNames(), mean, opt.store(), prov);
         bundle.write(opt.out(), opt.force());
         Path csv = sibling(opt.out(), ".metrics.csv");
