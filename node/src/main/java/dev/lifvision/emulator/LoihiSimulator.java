@@ -181,7 +181,7 @@ public final class LoihiSimulator implements Simulator {
         if (!opt.continuous()) {
             reset();
         }
-        clear(result);
+        result.clear();
         lastInput = input;
         final int steps = opt.steps();
         final int firstRead = opt.readoutFirstStep();
@@ -236,15 +236,6 @@ public final class LoihiSimulator implements Simulator {
     }
 
     /** FrameResult.clear is package-private in the network package; the same, from outside. */
-    private static void clear(FrameResult r) {
-        Arrays.fill(r.output, 0f);
-        Arrays.fill(r.spikes, 0L);
-        r.synapticEvents = 0;
-        r.neuronUpdates = 0;
-        r.steps = 0;
-        r.readoutSteps = 0;
-    }
-
     /** The host layer's constant input current (as the float backend computes it) plus bias. */
     private void hostCurrent(float[] input) {
         float[] x = input;

@@ -1,6 +1,7 @@
 package dev.lifvision.emulator;
 
 import dev.lifvision.bundle.LayerSpec;
+import dev.lifvision.network.Conv2d;
 import dev.lifvision.network.SparseSet;
 
 /**
@@ -162,9 +163,9 @@ public final class QuantisedLayer {
         int pix = i / cin;
         int ix = pix % w;
         int iy = pix / w;
-        int oyLo = Math.max(0, ceilDiv(iy + ph - kh + 1, sh));
+        int oyLo = Math.max(0, Conv2d.ceilDiv(iy + ph - kh + 1, sh));
         int oyHi = Math.min(oh - 1, Math.floorDiv(iy + ph, sh));
-        int oxLo = Math.max(0, ceilDiv(ix + pw - kw + 1, sw));
+        int oxLo = Math.max(0, Conv2d.ceilDiv(ix + pw - kw + 1, sw));
         int oxHi = Math.min(ow - 1, Math.floorDiv(ix + pw, sw));
         if (oyLo > oyHi || oxLo > oxHi) {
             return 0;
@@ -215,9 +216,9 @@ public final class QuantisedLayer {
         int pix = i / ch;
         int ix = pix % pwid;
         int iy = pix / pwid;
-        int oyLo = Math.max(0, ceilDiv(iy + pad - k + 1, s));
+        int oyLo = Math.max(0, Conv2d.ceilDiv(iy + pad - k + 1, s));
         int oyHi = Math.min(poh - 1, Math.floorDiv(iy + pad, s));
-        int oxLo = Math.max(0, ceilDiv(ix + pad - k + 1, s));
+        int oxLo = Math.max(0, Conv2d.ceilDiv(ix + pad - k + 1, s));
         int oxHi = Math.min(pow - 1, Math.floorDiv(ix + pad, s));
         int events = 0;
         for (int oy = oyLo; oy <= oyHi; oy++) {
@@ -229,9 +230,5 @@ public final class QuantisedLayer {
             }
         }
         return events;
-    }
-
-    static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
     }
 }

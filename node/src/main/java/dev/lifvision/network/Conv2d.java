@@ -146,7 +146,8 @@ public final class Conv2d implements LinearOp {
         return events;
     }
 
-    static int ceilDiv(int a, int b) {
+    /** Ceiling of a / b for b > 0 and any sign of a (also used by the emulator's integer conv). */
+    public static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
     }
 

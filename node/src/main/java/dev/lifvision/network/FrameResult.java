@@ -25,7 +25,8 @@ public final class FrameResult {
         spikes = new long[populations];
     }
 
-    void clear() {
+    /** Zeroes everything before a frame (backends outside this package call it too). */
+    public void clear() {
         Arrays.fill(output, 0f);
         Arrays.fill(spikes, 0L);
         synapticEvents = 0;

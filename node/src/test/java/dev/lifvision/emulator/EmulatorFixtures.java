@@ -15,7 +15,6 @@ import dev.lifvision.network.SimOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /** Small bundles for the emulator tests. */
 final class EmulatorFixtures {
@@ -26,16 +25,7 @@ final class EmulatorFixtures {
     }
 
     static float[][] images(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[][] x = new float[n][144];
-        for (float[] img : x) {
-            int cy = r.nextInt(12), cx = r.nextInt(12);
-            for (int i = 0; i < 144; i++) {
-                double d = Math.hypot(i / 12 - cy, i % 12 - cx);
-                img[i] = (float) Math.max(0, 1 - d / 5 + 0.2 * r.nextDouble());
-            }
-        }
-        return x;
+        return dev.lifvision.network.SpikingSimulatorTest.images(n, seed);
     }
 
     /** 12x12 -> conv 6@3x3 -> pool 2 -> dense 30 -> dense 10, seeded random weights. */

@@ -14,11 +14,12 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class SpikingSimulatorTest {
+public class SpikingSimulatorTest {
     static final NeuronSpec LIF = NeuronSpec.lif(0.022, 0.002, 1.0, 0.063);
     static final InputSpec IN = new InputSpec(12, 12, 1, "gray", "stretch", 1.0 / 255, 0, null);
 
-    static float[][] images(int n, long seed) {
+    /** Blob images, 12x12 in [0, 1]; the emulator's tests use the same ones. */
+    public static float[][] images(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[][] x = new float[n][144];
         for (float[] img : x) {
