@@ -123,11 +123,13 @@ public final class VisionNode implements AutoCloseable {
         }
         mqtt = new PahoTransport(cfg.mqtt().client());
         homeAssistant = new HomeAssistant(cfg, topics);
+        java.util.concurrent.CountDownLatch firstConnect = new java.util.concurrent.CountDownLatch(1);
         mqtt.addConnectionListener(new MqttTransport.ConnectionListener() {
             @Override
             public void onConnected(boolean reconnect) {
                 log.info("MQTT {} {}", reconnect ? "reconnected to" : "connected to", cfg.mqtt().client().broker());
                 announce();
+                firstConnect.countDown();
             }
 
             @Override
@@ -148,6 +150,18 @@ public final class VisionNode implements AutoCloseable {
             });
         }
         mqtt.start(new MqttTransport.Will(topics.status(), OFFLINE.getBytes(StandardCharsets.UTF_8), 1, true));
+        // Classifications are QoS 0 and never buffered offline: without this wait the first frames of a run would
+        // be classified before the connection is up and silently lost. A broker that is down must not hold the
+        // cameras back for long, so the wait is bounded by the connect timeout.
+        Duration wait = cfg.mqtt().client().connectTimeout();
+        try {
+            if (!firstConnect.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("MQTT broker {} not reached within {} ms; starting the cameras anyway (still retrying)",
+                        cfg.mqtt().client().broker(), wait.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Everything retained, sent on every (re)connect: a broker restart without persistence forgets it. */
