@@ -59,6 +59,12 @@ public final class CalibrateMain implements Callable<Integer> {
             description = "Allowed SNN error above the ANN's, in percent (default: 0.3 MNIST, 0.5 CIFAR-10).")
     Double tolerance;
 
+    @Option(names = "--margin", defaultValue = "1.0", paramLabel = "SIGMAS",
+            description = "Statistical margin: a setting qualifies when its excess error over the ANN plus this many "
+                    + "standard errors (from the images where SNN and ANN disagree) is within the tolerance; 0 trusts "
+                    + "the calibration sample as it is (default: ${DEFAULT-VALUE}).")
+    double margin;
+
     @Option(names = "--taus", defaultValue = "0.002,0.005", split = ",", paramLabel = "SECONDS",
             description = "Synapse time constants for lowpass and alpha (default: ${DEFAULT-VALUE}); none is always measured.")
     List<Double> taus;
@@ -146,12 +152,14 @@ public final class CalibrateMain implements Callable<Integer> {
         } else {
             syn = Settings.synapses(taus.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        Settings settings = new Settings(tol, syn, maxTime, tpStep, tcStep, !noRateScaling, 0.4, 4.0, nThreads);
+        Settings settings = new Settings(tol, syn, maxTime, tpStep, tcStep, !noRateScaling, 0.4, 4.0, nThreads,
+                margin);
         o.printf(Locale.ROOT, "model %s, calibration set: %s%n", name, cd.description);
         if (cd.warning != null) {
             err.println("warning: " + cd.warning);
         }
-        o.printf(Locale.ROOT, "sweeping %s, t_p up to %s s, %d threads, tolerance %.2f %%%n", syn, maxTime, nThreads, 100 * tol);
+        o.printf(Locale.ROOT, "sweeping %s, t_p up to %s s, %d threads, tolerance %.2f %% with a %.1f-sigma margin%n", syn,
+                maxTime, nThreads, 100 * tol, margin);
         o.flush();
         if (!(emulatorTolerance >= 0 && emulatorTolerance < 100)) {
             throw new IllegalArgumentException("--emulator-tolerance must be in [0, 100) percentage points, got " + emulatorTolerance);

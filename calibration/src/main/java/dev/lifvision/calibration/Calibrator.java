@@ -71,6 +71,20 @@ public final class Calibrator {
             return annError() + settings.tolerance() + 1e-12;
         }
 
+        /**
+         * Within the tolerance with the statistical margin: (SNN errors - ANN errors + z * sqrt(disagreements)) / n
+         * <= tolerance. Disagreements bound the discordant pairs from above, so the margin errs on the safe side.
+         */
+        public boolean meets(Curves cv, int s, int a, int p) {
+            int e = cv.errors[s][a][p];
+            if (e < 0) {
+                return false;
+            }
+            int n = cv.m.images();
+            double excess = (e - curves.get(0).annErrors + settings.marginSigmas() * Math.sqrt(cv.disagree[s][a][p])) / n;
+            return (double) e / n <= target() && excess <= settings.tolerance() + 1e-12;
+        }
+
         public String describe(Choice c) {
             Measurement m = measurements.get(c.variant());
             return String.format(Locale.ROOT, "%s synapse %s, t_c %s ms, t_p %s ms: error %.2f %% (%d/%d)",
@@ -170,7 +184,7 @@ public final class Calibrator {
             Choice b = r.bestReachable;
             r.failure = String.format(Locale.ROOT,
                     "no setting reaches the ANN's error %.2f %% + tolerance %.2f %% on %d calibration images; "
-                            + "best reachable: %s. Raise --tolerance or --max-time, or check the model",
+                            + "best reachable: %s. Raise --tolerance or --max-time, lower --margin, or check the model",
                     100 * r.annError(), 100 * st.tolerance(), n, r.describe(b));
         } else if (r.chosen.errors() > r.inputDefaultErrors + Math.floor(st.tolerance() * n + 1e-9)) {
             r.failure = String.format(Locale.ROOT,
@@ -243,8 +257,7 @@ public final class Calibrator {
                                 || c.error() == r.bestReachable.error() && c.tpSteps() < r.bestReachable.tpSteps()) {
                             r.bestReachable = c;
                         }
-                        boolean ok = c.error() <= target
-                                && (p + 1 >= cv.tp.length || cv.error(s, a, p + 1) <= target);
+                        boolean ok = r.meets(cv, s, a, p) && (p + 1 >= cv.tp.length || r.meets(cv, s, a, p + 1));
                         if (ok && better(c, r.bestPerVariant[v])) {
                             r.bestPerVariant[v] = c;
                         }
@@ -307,6 +320,7 @@ public final class Calibrator {
         ch.put("snn_error", round(c.error(), 6));
         ch.put("ann_error", round(r.annError(), 6));
         ch.put("tolerance", r.settings.tolerance());
+        ch.put("margin_sigmas", r.settings.marginSigmas());
         ch.put("input_defaults_error", round((double) r.inputDefaultErrors / r.images(), 6));
         ObjectNode en = o.putObject("energy");
         en.put("model", "0.08 per synaptic event + 0.25 per neuron update (SNN); 2 per connection + 1 per neuron (ANN)");

@@ -210,9 +210,11 @@ final class ReportWriter {
                 r.measurements.get(0).synapses, Calibrator.ms(r.curves.get(0).tp[0], r.dt),
                 Calibrator.ms(r.measurements.get(0).maxSteps, r.dt), r.settings.tpStepMs(), r.settings.tcStepMs(),
                 Calibrator.ms(r.measurements.get(0).maxSteps, r.dt), Calibrator.ms(1, r.dt));
-        o.printf(L, "- criterion: SNN error <= ANN error %s + tolerance %s = %s at t_p and at the next grid t_p "
-                + "(same synapse and t_c); the shortest such t_p wins, then the lowest error, then the lowest energy%n%n",
-                pct(r.annError()), pct(r.settings.tolerance()), pct(r.target()));
+        o.printf(L, "- criterion: SNN error <= ANN error %s + tolerance %s = %s, and the excess over the ANN plus %.1f "
+                + "standard errors (sqrt(images where SNN and ANN disagree) / n) within the tolerance, at t_p and at the "
+                + "next grid t_p (same synapse and t_c); the shortest such t_p wins, then the lowest error, then the "
+                + "lowest energy%n%n",
+                pct(r.annError()), pct(r.settings.tolerance()), pct(r.target()), r.settings.marginSigmas());
 
         o.println("## Result");
         o.println();
