@@ -226,6 +226,10 @@ public final class Trainer {
                         + "', not '" + arch.name() + "'");
             }
             net = ModelSerializer.restoreMultiLayerNetwork(work.resolve("last.zip").toFile(), true);
+            // The schedule comes from the architecture given now, not the checkpoint: a resumed run may be given a
+            // different length (--epochs) and decay points to fit what is left of a time budget. Adam's moments
+            // are kept; only the learning rate per epoch changes.
+            net.setLearningRate(NetworkFactory.learningRate(t));
             startEpoch = s.path("epoch").asInt();
             bestVal = s.path("best_val_accuracy").asDouble();
             bestEpoch = s.path("best_epoch").asInt();
