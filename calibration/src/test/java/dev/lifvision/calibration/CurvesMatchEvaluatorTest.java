@@ -73,6 +73,17 @@ class CurvesMatchEvaluatorTest {
         assertEquals("keep me", cal.get("other_tool").asText(), "other calibration keys are preserved");
         assertEquals(ch.error(), cal.get("chosen").get("snn_error").asDouble(), 1e-6);
         assertTrue(cal.has("confidence_rule") || r.early.recommended == null);
+        assertNotNull(r.early.recommended, "this fixture yields a confidence rule, so the check below runs");
+        {
+            // the node's early decision, from the stored rule, decides exactly where calibration said it would
+            var rule = dev.lifvision.network.DecisionRule.of(back.manifest());
+            assertNull(rule.whyNot(SimOptions.of(sim), SimOptions.of(sim), "spiking"));
+            EvalResult early = new Evaluator(Network.of(back), "spiking", SimOptions.of(sim), () -> Preprocessor.of(back))
+                    .withDecisionRule(rule).run(set, map, 2, null);
+            assertEquals(r.early.recommended.errors(), early.errors, "early-decision errors as calibrated");
+            assertEquals(r.early.recommended.meanSteps(), (double) early.stepsRun / early.frames, 1e-9,
+                    "mean decision step as calibrated");
+        }
         // quantised with the node's emulator quantiser: integer parameters stored, emulator error measured
         var emu = cal.get("emulator");
         assertNotNull(emu, "emulator section");

@@ -11,6 +11,7 @@ import dev.lifvision.encode.InputCoding;
 import dev.lifvision.encode.Preprocessor;
 import dev.lifvision.eval.EvalResult;
 import dev.lifvision.eval.Evaluator;
+import dev.lifvision.network.DecisionRule;
 import dev.lifvision.network.Network;
 import dev.lifvision.network.SimOptions;
 import picocli.CommandLine.Command;
@@ -68,6 +69,10 @@ final class EvalCommand implements Callable<Integer> {
             description = "Spike rate for an input value of 1 with spike coding (default: ${DEFAULT-VALUE}).")
     double inputRate;
 
+    @Option(names = "--early-decision", description = {"Apply the bundle's calibrated confidence rule (end a presentation",
+            "once the top output leads by the stored margin), as the node does by default."})
+    boolean earlyDecision;
+
     @Option(names = "--limit", paramLabel = "N", description = "Use a random subset of N images (fixed seed).")
     Integer limit;
 
@@ -98,6 +103,19 @@ final class EvalCommand implements Callable<Integer> {
         int[] labelMap = Evaluator.labelMap(set.classNames(), net.labels());
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Evaluator ev = new Evaluator(net, backend, opt, () -> Preprocessor.of(bundle));
+        DecisionRule rule = null;
+        if (earlyDecision) {
+            rule = DecisionRule.of(bundle.manifest());
+            if (rule == null) {
+                throw new IllegalArgumentException("--early-decision: model " + model
+                        + " has no confidence rule (run lifvision-calibrate on it first)");
+            }
+            String why = rule.whyNot(opt, SimOptions.of(bundle.manifest().simulation()), backend);
+            if (why != null) {
+                throw new IllegalArgumentException("--early-decision: the calibrated rule does not hold here: " + why);
+            }
+            ev.withDecisionRule(rule);
+        }
         PrintStream o = System.out;
         o.printf(Locale.ROOT, "model %s, %s backend, %d images from %s, %d thread(s)%n", net.name(), backend, set.size(),
                 set.source(), nThreads);
@@ -110,6 +128,10 @@ final class EvalCommand implements Callable<Integer> {
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), "eval", set.size(), "img");
         EvalResult r = ev.run(set, labelMap, nThreads, bar::update);
         report(o, r, net);
+        if (rule != null) {
+            o.printf(Locale.ROOT, "decision    early (%s): mean %.1f ms of %.0f ms per image%n", rule,
+                    1000 * opt.dt() * r.stepsRun / Math.max(1, r.frames), 1000 * opt.dt() * opt.steps());
+        }
         if (backend.equals(LoihiBackend.NAME)) {
             var q = LoihiBackend.quantised(net, opt);
             var res = CoreMapper.map(q);

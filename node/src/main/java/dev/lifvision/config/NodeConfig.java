@@ -45,7 +45,7 @@ public record NodeConfig(Path file, String nodeId, String logLevel, ModelSetting
     /** How the model is chosen, found and run. Nulls mean "the bundle's default". */
     public record ModelSettings(String path, Path folder, boolean watch, String backend, InputCoding coding,
                                 double inputRate, String mode, Double presentation, Double dt, SynapseSpec synapse,
-                                double[] readoutWindow) {
+                                double[] readoutWindow, boolean earlyDecision) {
     }
 
     /** One camera: where frames come from, which part of the frame is classified, and whether detection starts on. */
@@ -202,6 +202,7 @@ public record NodeConfig(Path file, String nodeId, String logLevel, ModelSetting
                 throw new IllegalArgumentException(t.key("synapse") + ": " + e.getMessage());
             }
         }
+        boolean early = t.bool("early_decision", true);
         double[] window = t.numbers("readout", 2);
         if (window != null && !(window[0] >= 0 && window[1] > window[0])) {
             throw new IllegalArgumentException(t.key("readout") + " must be [start, end] seconds with 0 <= start < end, got ["
@@ -210,7 +211,8 @@ public record NodeConfig(Path file, String nodeId, String logLevel, ModelSetting
         t.rejectUnknown();
         // a shipped name stays a name; anything that looks like a file is resolved against the config folder
         String resolved = path.contains("/") || path.endsWith(".lifb") ? dir.resolve(path).normalize().toString() : path;
-        return new ModelSettings(resolved, folder, watch, backend, coding, inputRate, mode, presentation, dt, synapse, window);
+        return new ModelSettings(resolved, folder, watch, backend, coding, inputRate, mode, presentation, dt, synapse, window,
+                early);
     }
 
     private static ReadoutSettings readout(ConfigTree t) {

@@ -9,6 +9,8 @@ public final class EvalResult {
     public final long[] spikesPerLayer;
     public long frames, errors, synapticEvents, neuronUpdates, steps, readoutSteps;
     /** Time spent inside the backend, summed over threads. */
+    /** Steps simulated, summed over frames (below frames x steps when early decision ended presentations). */
+    public long stepsRun;
     public long networkNanos;
     public long wallNanos;
     public int threads;
@@ -34,6 +36,7 @@ public final class EvalResult {
         energyFlops += fr.energyFlops();
         steps = fr.steps;
         readoutSteps = fr.readoutSteps;
+        stepsRun += fr.steps;
     }
 
     void merge(EvalResult o) {
@@ -51,6 +54,7 @@ public final class EvalResult {
         neuronUpdates += o.neuronUpdates;
         energyFlops += o.energyFlops;
         networkNanos += o.networkNanos;
+        stepsRun += o.stepsRun;
         if (o.steps > 0) {
             steps = o.steps;
             readoutSteps = o.readoutSteps;

@@ -28,6 +28,7 @@ public final class Evaluator {
     private final String backend;
     private final SimOptions options;
     private final Supplier<Preprocessor> preprocessors;
+    private dev.lifvision.network.DecisionRule rule;
 
     public Evaluator(Network net, String backend, SimOptions options, Supplier<Preprocessor> preprocessors) {
         this.net = net;
@@ -35,6 +36,13 @@ public final class Evaluator {
         this.options = options;
         this.preprocessors = preprocessors;
         Backends.create(backend, net, options); // fail fast on a bad backend or an unsupported network
+    }
+
+    /** Early decision for every simulator of later runs (null: full presentations). */
+    public Evaluator withDecisionRule(dev.lifvision.network.DecisionRule rule) {
+        Backends.create(backend, net, options).setDecisionRule(rule); // refuses a backend without early decision
+        this.rule = rule;
+        return this;
     }
 
     /**
@@ -60,6 +68,7 @@ public final class Evaluator {
                 parts.add(pool.submit(() -> {
                     EvalResult part = new EvalResult(classes, net.stageCount());
                     Simulator sim = Backends.create(backend, net, options);
+                    sim.setDecisionRule(rule);
                     Preprocessor pre = preprocessors.get();
                     FrameResult fr = sim.newResult();
                     float[] input = new float[net.inputSize()];

@@ -17,6 +17,16 @@ public interface Simulator {
 
     Network network();
 
+    /**
+     * Ends presentations early by the given rule (null: always run the full presentation). Backends without
+     * early decision refuse a rule.
+     */
+    default void setDecisionRule(DecisionRule rule) {
+        if (rule != null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " has no early decision");
+        }
+    }
+
     default FrameResult newResult() {
         return new FrameResult(network().outputSize(), network().stageCount());
     }

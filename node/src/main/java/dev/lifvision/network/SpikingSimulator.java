@@ -3,6 +3,7 @@ package dev.lifvision.network;
 import dev.lifvision.bundle.SynapseSpec;
 import dev.lifvision.encode.InputCoding;
 import dev.lifvision.encode.SpikeEncoder;
+import dev.lifvision.neuron.NeuronModel;
 import dev.lifvision.neuron.SpikingNeurons;
 
 import java.util.Arrays;
@@ -40,6 +41,7 @@ public final class SpikingSimulator implements Simulator {
     private final int[] inPos, inNeg;
     /** Optional per-step observer (calibration); null in normal operation. */
     private StepProbe probe;
+    private DecisionRule rule;
 
     public SpikingSimulator(Network net, SimOptions opt) {
         this.net = net;
@@ -158,6 +160,8 @@ public final class SpikingSimulator implements Simulator {
         }
         long events = 0;
         long updates = 0;
+        int ran = steps;
+        int usedLast = lastStep;
         for (int t = 0; t < steps; t++) {
             for (int k = 0; k < nStages; k++) {
                 Stage st = net.stage(k);
@@ -182,16 +186,45 @@ public final class SpikingSimulator implements Simulator {
             if (probe != null) {
                 probe.step(t, preActivation[nStages - 1], events);
             }
+            if (rule != null && t < lastStep && t >= first + rule.minReadoutSteps() - 1 && decided(out, t - first + 1)) {
+                ran = t + 1;
+                usedLast = t;
+                break;
+            }
         }
-        int readout = lastStep - first + 1;
+        int readout = usedLast - first + 1;
         Stage lastStage = net.stage(nStages - 1);
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) lastStage.rate.activation(out[i] / readout);
         }
-        result.steps = steps;
+        result.steps = ran;
         result.readoutSteps = readout;
         result.synapticEvents = events;
         result.neuronUpdates = updates;
+    }
+
+    @Override
+    public void setDecisionRule(DecisionRule rule) {
+        this.rule = rule;
+    }
+
+    /**
+     * The rule's test after {@code readout} readout steps, with calibration's exact arithmetic (float sums, float
+     * division, the same tie rule), so the node decides where calibration measured it would.
+     */
+    private boolean decided(float[] sum, int readout) {
+        NeuronModel act = net.stage(nStages - 1).rate;
+        float top = Float.NEGATIVE_INFINITY, second = Float.NEGATIVE_INFINITY;
+        for (float s : sum) {
+            float v = (float) act.activation(s / readout);
+            if (v > top) {
+                second = top;
+                top = v;
+            } else if (v > second) {
+                second = v;
+            }
+        }
+        return sum.length < 2 || top - second >= rule.margin();
     }
 
     /** Decays stage k's synapses, adds this step's input spikes, and writes its pre-activation into x. */

@@ -4,6 +4,7 @@ import dev.lifvision.bundle.Bundle;
 import dev.lifvision.config.NodeConfig.ModelSettings;
 import dev.lifvision.encode.Preprocessor;
 import dev.lifvision.network.Backends;
+import dev.lifvision.network.DecisionRule;
 import dev.lifvision.network.FrameResult;
 import dev.lifvision.network.Network;
 import dev.lifvision.network.SimOptions;
@@ -18,7 +19,7 @@ import java.util.List;
  * hot reload only swaps this one reference.
  */
 public record LoadedModel(Bundle bundle, Network network, SimOptions options, String backend, String name, String hash,
-                          String source, Instant loadedAt) {
+                          String source, Instant loadedAt, DecisionRule decision, String decisionNote) {
 
     public List<String> labels() {
         return network.labels();
@@ -33,7 +34,9 @@ public record LoadedModel(Bundle bundle, Network network, SimOptions options, St
     }
 
     public Simulator newSimulator() {
-        return Backends.create(backend, network, options);
+        Simulator sim = Backends.create(backend, network, options);
+        sim.setDecisionRule(decision);
+        return sim;
     }
 
     public Preprocessor newPreprocessor(double[] roi) {
@@ -64,8 +67,20 @@ public record LoadedModel(Bundle bundle, Network network, SimOptions options, St
             opt = opt.withContinuous(s.mode().equals("continuous"));
         }
         opt = opt.withCoding(s.coding(), s.inputRate());
+        DecisionRule rule = DecisionRule.of(bundle.manifest());
+        String note;
+        if (rule == null) {
+            note = "full presentation (the bundle has no calibrated confidence rule)";
+        } else if (!s.earlyDecision()) {
+            note = "full presentation (model.early_decision is off)";
+            rule = null;
+        } else {
+            String why = rule.whyNot(opt, SimOptions.of(bundle.manifest().simulation()), s.backend());
+            note = why == null ? "early decision: " + rule : "full presentation, calibrated rule not applied: " + why;
+            rule = why == null ? rule : null;
+        }
         LoadedModel m = new LoadedModel(bundle, net, opt, s.backend(), bundle.manifest().name(), bundle.sha256(), source,
-                Instant.now());
+                Instant.now(), rule, note);
         Simulator sim = m.newSimulator();
         FrameResult r = sim.newResult();
         Preprocessor pre = m.newPreprocessor(null);

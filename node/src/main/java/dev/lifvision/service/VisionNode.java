@@ -86,8 +86,8 @@ public final class VisionNode implements AutoCloseable {
         LoadedModel m = loader.loadConfigured();
         cfg.readout().checkLabels(m.labels());
         model.set(m);
-        log.info("model {} ({} labels, hash {}) backend={} steps={} dt={}s", m.name(), m.labels().size(),
-                m.hash().substring(0, 12), m.backend(), m.options().steps(), m.options().dt());
+        log.info("model {} ({} labels, hash {}) backend={} steps={} dt={}s; {}", m.name(), m.labels().size(),
+                m.hash().substring(0, 12), m.backend(), m.options().steps(), m.options().dt(), m.decisionNote());
         recorder = new FieldRecorder(cfg.capture());
         if (cfg.mqtt().enabled()) {
             startMqtt();
@@ -192,7 +192,7 @@ public final class VisionNode implements AutoCloseable {
         JsonOut j = new JsonOut().begin().field("name", m.name()).field("version", m.version()).field("hash", m.hash())
                 .field("source", m.source()).field("loaded", m.loadedAt().toString()).field("backend", m.backend())
                 .field("steps", m.options().steps()).field("dt", m.options().dt())
-                .field("presentation", m.options().presentation());
+                .field("presentation", m.options().presentation()).field("early_decision", m.decisionNote());
         j.array("labels");
         for (String l : m.labels()) {
             j.value(l);
@@ -308,7 +308,7 @@ public final class VisionNode implements AutoCloseable {
                 cfg.readout().checkLabels(m.labels());
                 model.set(m);
                 publishModel(m);
-                log.info("model reloaded ({}): {} hash {}", origin, m.source(), m.hash().substring(0, 12));
+                log.info("model reloaded ({}): {} hash {}; {}", origin, m.source(), m.hash().substring(0, 12), m.decisionNote());
                 respond("model/reload", true, "loaded " + m.name() + " from " + m.source() + ", hash " + m.hash());
             } catch (Exception e) {
                 log.warn("model reload ({}) failed, keeping {}: {}", origin, model.get().source(), e.getMessage());
