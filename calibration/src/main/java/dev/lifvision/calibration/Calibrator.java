@@ -195,7 +195,8 @@ public final class Calibrator {
         }
         if (r.chosen != null) {
             Choice c = r.chosen;
-            r.early = EarlyDecision.analyse(r.measurements.get(c.variant()), c.synapse(), c.tcSteps(), c.tpSteps() - 1);
+            r.early = EarlyDecision.analyse(r.measurements.get(c.variant()), c.synapse(), c.tcSteps(), c.tpSteps() - 1,
+                    st.marginSigmas());
         }
         Bundle variantBundle = r.chosen != null && r.chosen.variant() == 1 ? RateScaling.apply(input, r.scaleFactors) : input;
         if (r.failure == null) {

@@ -406,6 +406,9 @@ final class ReportWriter {
                         pct((double) rule.agree() / e.images));
             }
             o.println();
+            o.printf(L, "A rule qualifies when its errors plus %.1f x sqrt(images whose answer it changes) do not exceed the "
+                    + "full presentation's %d; the fastest qualifying rule is recommended.%n%n", r.settings.marginSigmas(),
+                    e.fullErrors);
             if (e.recommended != null) {
                 EarlyDecision.Rule rule = e.recommended;
                 o.printf(L, "Recommended (stored in `calibration.confidence_rule`): margin %.4g, at least %d steps into "
@@ -414,7 +417,7 @@ final class ReportWriter {
                         Calibrator.ms(r.chosen.tpSteps(), r.dt), pct(1 - rule.meanSteps() / r.chosen.tpSteps()),
                         pct((double) rule.errors() / e.images));
             } else {
-                o.println("No margin rule keeps the full presentation's error: none recommended.");
+                o.println("No margin rule qualifies: none recommended (the node runs full presentations).");
                 o.println();
             }
         }
