@@ -89,14 +89,16 @@ public final class VisionNode implements AutoCloseable {
         log.info("model {} ({} labels, hash {}) backend={} steps={} dt={}s; {}", m.name(), m.labels().size(),
                 m.hash().substring(0, 12), m.backend(), m.options().steps(), m.options().dt(), m.decisionNote());
         recorder = new FieldRecorder(cfg.capture());
-        if (cfg.mqtt().enabled()) {
-            startMqtt();
-        }
+        // Workers exist before the first connect, so its announcement (health, detect state, Home Assistant
+        // discovery) covers every camera; they start after it, so their first classifications are not lost.
         for (CameraConfig cc : cfg.cameras()) {
             Camera cam = new Camera(cc.source(), () -> FrameSources.create(cc.source()), this::cameraChanged);
             CameraWorker w = new CameraWorker(cc, cam, model, cfg.readout(), new Sink());
             workers.add(w);
             byName.put(cc.name(), w);
+        }
+        if (cfg.mqtt().enabled()) {
+            startMqtt();
         }
         for (CameraWorker w : workers) {
             w.camera.start();
