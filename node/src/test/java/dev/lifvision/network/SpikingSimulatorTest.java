@@ -8,7 +8,7 @@ import dev.lifvision.bundle.SynapseSpec;
 import dev.lifvision.encode.InputCoding;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -140,30 +140,19 @@ public class SpikingSimulatorTest {
     }
 
     @Test
-    void presentAllocatesNothingPerStep() {
-        float[][] x = images(4, 5);
-        Network net = convPoolNet(x);
-        for (InputCoding coding : InputCoding.values()) {
-            Simulator spk = Backends.create("spiking", net, options(0.2, "alpha:0.005").withCoding(coding, 250));
-            FrameResult r = spk.newResult();
-            var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long tid = Thread.currentThread().getId();
-            // until C2 has compiled the loops, interpreted Vector API code allocates its vectors:
-            // warm up, then take the best of up to 30 measurements (a real per-step allocation shows in all;
-            // on a loaded 2-core machine C2 can take many frames to get to these loops)
-            long allocated = Long.MAX_VALUE;
-            for (int attempt = 0; attempt < 30 && allocated >= 2048; attempt++) {
-                for (int i = 0; i < 100; i++) {
-                    spk.present(x[i % 4], r);
-                }
-                long before = threads.getThreadAllocatedBytes(tid);
-                for (int i = 0; i < 10; i++) {
-                    spk.present(x[i % 4], r);
-                }
-                allocated = Math.min(allocated, threads.getThreadAllocatedBytes(tid) - before);
-            }
+    void presentAllocatesNothingPerStep() throws Exception {
+        // in a JVM of its own, as the node runs (see AllocationCheck for why not in this one)
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                AllocationCheck.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        List<String> lines = out.lines().filter(l -> l.matches("[A-Z]+(\\+rule)? \\d+")).toList();
+        assertEquals(2 * InputCoding.values().length, lines.size(), out);
+        for (String l : lines) {
             // 10 frames x 200 steps: anything per step would show as >= 2000 allocations
-            assertTrue(allocated < 2048, coding + ": " + allocated + " bytes allocated over 2000 steps");
+            assertTrue(Long.parseLong(l.split(" ")[1]) < 2048, l + " bytes allocated over 2000 steps");
         }
     }
 
