@@ -24,7 +24,7 @@ import java.util.Locale;
  * path), loihi with regular rate-coded pixel spikes, and the float SNN with the same pixel spikes.
  * The backends take turns in blocks of 10 images so that a busy machine slows them alike. Usage:
  * {@code java --add-modules jdk.incubator.vector -cp node/target/lifvision-node.jar
- * dev.lifvision.bench.EmulatorBenchmark [MNIST_DIR] [images] [model]}.
+ * dev.lifvision.bench.EmulatorBenchmark [MNIST_DIR | KIND:PATH] [images] [model]}.
  */
 public final class EmulatorBenchmark {
     public static void main(String[] args) throws Exception {
@@ -33,7 +33,10 @@ public final class EmulatorBenchmark {
         String model = args.length > 2 ? args[2] : "mnist";
         Bundle bundle = Models.load(model);
         Network net = Network.of(bundle);
-        ImageSet test = Datasets.load("mnist:" + dir, Split.TEST, null).limit(images);
+        // a bare folder is MNIST (its first images); KIND:PATH (e.g. cifar10:DIR) any dataset, as a fixed random
+        // subset because folder datasets are sorted by class
+        ImageSet test = dir.contains(":") ? Datasets.load(dir, Split.TEST, null).shuffled(1).limit(images)
+                : Datasets.load("mnist:" + dir, Split.TEST, null).limit(images);
         Preprocessor pre = Preprocessor.of(bundle);
         float[][] inputs = new float[test.size()][net.inputSize()];
         for (int i = 0; i < test.size(); i++) {
