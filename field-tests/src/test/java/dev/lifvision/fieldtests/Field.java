@@ -19,12 +19,17 @@ import java.util.concurrent.TimeUnit;
 final class Field {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path MNIST_FIXTURE = Packaged.ROOT.resolve("node/src/test/resources/fixtures/mnist-200");
+    static final Path CIFAR_FIXTURE = Packaged.ROOT.resolve("node/src/test/resources/fixtures/cifar10-200");
 
     private Field() {
     }
 
     static ImageSet mnist200() throws IOException {
         return Datasets.load("mnist:" + MNIST_FIXTURE, Split.TEST, null);
+    }
+
+    static ImageSet cifar200() throws IOException {
+        return Datasets.load("folder:" + CIFAR_FIXTURE.resolve("test"), Split.TEST, null);
     }
 
     static DatasetVideo video(Path file, int images, int framesPerImage, double fps) throws IOException {
@@ -41,8 +46,13 @@ final class Field {
 
     /** A config for the packaged node: one camera, the given broker, fast stats; {@code extra} is appended YAML. */
     static Path config(Path dir, String nodeId, String source, String brokerUri, String extra) throws IOException {
+        return config(dir, nodeId, source, brokerUri, extra, "mnist");
+    }
+
+    static Path config(Path dir, String nodeId, String source, String brokerUri, String extra, String model)
+            throws IOException {
         Path f = dir.resolve(nodeId + ".yaml");
-        Files.writeString(f, "node_id: " + nodeId + "\nlog_level: info\nmodel:\n  path: mnist\n  folder: " + dir.resolve("models")
+        Files.writeString(f, "node_id: " + nodeId + "\nlog_level: info\nmodel:\n  path: " + model + "\n  folder: " + dir.resolve("models")
                 + "\ncameras:\n  front:\n    source: " + source + "\n"
                 + "mqtt:\n  broker: " + brokerUri + "\n  stats_interval: 1s\n  keepalive: 2\n" + extra);
         return f;

@@ -120,6 +120,53 @@ class ScenariosTest {
         }
     }
 
+    // 1 with colour images: the shipped CIFAR-10 model on a camera-like video of 200 CIFAR-10 test images
+    @Test
+    void cifar10ThroughTheWholePath(@TempDir Path dir) throws Exception {
+        Path model = Packaged.home().resolve("models/cifar10.lifb");
+        assertTrue(Files.exists(model), "the tarball ships the CIFAR-10 model");
+        ImageSet set = Field.cifar200();
+        DatasetVideo video = DatasetVideo.write(dir.resolve("cifar.mp4"), set, set.size(), 2, 320, 240, 10, 5);
+        String base = "lifvision/cifar";
+        try (MqttProbe probe = MqttProbe.connect(broker.uri(), base + "/#");
+             Field.Node node = new Field.Node(dir, Field.config(dir, "cifar", file(video), broker.uri(), "", "cifar10"),
+                     Map.of())) {
+            probe.awaitCount(base + "/front/classification", 1, WAIT);
+            Thread.sleep((long) (video.truth.length / video.fps * 1000) + 3000);
+            int wrong = 0, n = 0;
+            boolean[] seen = new boolean[set.size()];
+            for (Received r : probe.drain()) {
+                if (!r.topic().endsWith("/classification")) {
+                    continue;
+                }
+                JsonNode m = json(r);
+                int frame = m.get("frame").asInt();
+                if (frame < 1 || frame > video.truth.length) {
+                    continue;
+                }
+                seen[video.image[frame - 1]] = true;
+                wrong += m.get("label").asText().equals(set.classNames().get(video.truth[frame - 1])) ? 0 : 1;
+                n++;
+            }
+            int images = 0;
+            for (boolean b : seen) {
+                images += b ? 1 : 0;
+            }
+            double nodeError = (double) wrong / n;
+            Bundle b = Bundle.read(model);
+            Network net = Network.of(b);
+            EvalResult er = new Evaluator(net, "spiking", SimOptions.of(b.manifest().simulation()), () -> Preprocessor.of(b))
+                    .run(set, Evaluator.labelMap(set.classNames(), net.labels()), 2, i -> { });
+            Report.figure(String.format(Locale.ROOT,
+                    "CIFAR-10: node error %.1f %% on %d frames (%d of 200 images) vs eval %.1f %% on the 200 images (margin 10 points)",
+                    100 * nodeError, n, images, 100 * er.errorRate()));
+            assertTrue(images >= 150, "the node saw most images: " + images);
+            // the camera path (upscaling, offset, brightness, noise, MPEG-4) changes colour pixels more than digits
+            assertTrue(Math.abs(nodeError - er.errorRate()) <= 0.10, "node " + nodeError + " vs eval " + er.errorRate());
+            assertFalse(node.log().contains("Exception"), node.log());
+        }
+    }
+
     // 2: sustained rate and backlog, measured at the subscriber
     @Test
     void noBacklogAt30Fps(@TempDir Path dir) throws Exception {

@@ -46,4 +46,23 @@ class ShippedModelTest {
                 100 * r.errorRate());
         assertTrue(r.errorRate() < 0.02, "error " + r.errorRate());
     }
+
+    @Test
+    void cifar10LoadsByNameAndClassifiesTheFixtureAboveChance() throws Exception {
+        Bundle b = Models.load("cifar10");
+        assertEquals(List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+                b.manifest().labels());
+        assertEquals("cifar10-conv", b.manifest().provenance().path("architecture").asText());
+        try (var in = Models.class.getResourceAsStream("/models/cifar10.lifb")) {
+            assertTrue(in.readAllBytes().length < 10_000_000, "shipped bundles stay under 10 MB");
+        }
+        // 200 committed CIFAR-10 test images; the model's test-set error is about 37 % (BENCHMARKS.md)
+        Path fixture = Path.of("src/test/resources/fixtures/cifar10-200/test");
+        ImageSet set = Datasets.load("folder:" + fixture, Split.TEST, null);
+        Network net = Network.of(b);
+        EvalResult r = new Evaluator(net, "rate", SimOptions.of(b.manifest().simulation()), () -> Preprocessor.of(b))
+                .run(set, Evaluator.labelMap(set.classNames(), net.labels()), 2, null);
+        System.err.printf("shipped cifar10 model, rate backend, 200 fixture images: %.1f %% error%n", 100 * r.errorRate());
+        assertTrue(r.errorRate() < 0.5, "error " + r.errorRate());
+    }
 }
