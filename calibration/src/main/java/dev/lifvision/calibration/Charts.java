@@ -72,13 +72,7 @@ final class Charts {
                     ? new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f)
                     : new BasicStroke(2f));
         }
-        XYPlot plot = new XYPlot(data, x, y, r);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 560);
+        save(file, title, new XYPlot(data, x, y, r), 900, 560);
     }
 
     /** Histogram (fraction of samples per bin) as step lines, one per series. */
@@ -102,13 +96,17 @@ final class Charts {
         r.setSeriesPaint(1, new Color(214, 39, 40));
         r.setSeriesStroke(0, new BasicStroke(2f));
         r.setSeriesStroke(1, new BasicStroke(1.5f));
-        XYPlot plot = new XYPlot(data, x, y, r);
+        save(file, title, new XYPlot(data, x, y, r), 800, 500);
+    }
+
+    /** The house style shared by the XY charts: white background, light grid, bold title, legend. */
+    private static void save(Path file, String title, XYPlot plot, int width, int height) throws IOException {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, 800, 500);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, width, height);
     }
 
     /** A count matrix as a heat map (colour: fraction of its row), counts written in the cells. */
