@@ -19,7 +19,9 @@ import java.util.List;
  * to the axon of their pooled cell, so a pool does not add axons;</li>
  * <li>synapse memory: a convolution shares its weights on a core, so a core stores the kernel
  * slice of its channels once (kh x kw x cin x channels synapses) and every input axon addresses it
- * with an offset; locally connected and dense layers store one synapse per connection;</li>
+ * with an offset; behind a pool whose border cells have their own divisors it stores one copy per
+ * divisor class (every core is charged for all copies: the worst tile reads a corner); locally
+ * connected and dense layers store one synapse per connection, so the divisors cost them nothing;</li>
  * <li>output axons: one per (neuron, destination core) pair, from the next layer's tiling.</li>
  * </ul>
  * It keeps the tile size with the fewest cores. Layers are mapped from the output back, so each
@@ -103,7 +105,7 @@ public final class CoreMapper {
                         continue;
                     }
                     long axons = inputAxons(l, th, tw);
-                    long bits = synapseBits(l, th, tw, tc, chip);
+                    long bits = synapseBits(p, th, tw, tc, chip);
                     long outAxons = neurons * dest;
                     if (axons > chip.inputAxonsPerCore() || bits > chip.synapseBitsPerCore()
                             || outAxons > chip.outputAxonsPerCore()) {
@@ -124,8 +126,8 @@ public final class CoreMapper {
             if (axons > chip.inputAxonsPerCore()) {
                 why = "one neuron's fan-in needs " + axons + " input axons, the " + chip.name() + " limit is "
                         + chip.inputAxonsPerCore() + " input axons per core";
-            } else if (synapseBits(l, 1, 1, 1, chip) > chip.synapseBitsPerCore()) {
-                why = "one neuron's synapses need " + synapseBits(l, 1, 1, 1, chip) + " bits, the " + chip.name()
+            } else if (synapseBits(p, 1, 1, 1, chip) > chip.synapseBitsPerCore()) {
+                why = "one neuron's synapses need " + synapseBits(p, 1, 1, 1, chip) + " bits, the " + chip.name()
                         + " limit is " + chip.synapseBitsPerCore() + " bits of synapse memory per core";
             } else {
                 why = "one neuron sends to " + dest + " cores, the " + chip.name() + " limit is "
@@ -146,9 +148,11 @@ public final class CoreMapper {
         return rows * cols * l.inShape()[2];
     }
 
-    private static long synapseBits(LayerSpec l, int th, int tw, int tc, ChipProfile chip) {
+    private static long synapseBits(StagePlan p, int th, int tw, int tc, ChipProfile chip) {
+        LayerSpec l = p.weighted();
         long perNeuron = l.type().equals("dense") ? l.inSize() : (long) l.kernel()[0] * l.kernel()[1] * l.inShape()[2];
         long positions = l.type().equals("locally_connected") ? (long) th * tw : 1L;
-        return perNeuron * positions * tc * chip.synapseBits();
+        long copies = l.type().equals("conv2d") ? p.divisors().classes() : 1L;
+        return perNeuron * positions * copies * tc * chip.synapseBits();
     }
 }

@@ -11,13 +11,23 @@ import dev.lifvision.network.SparseSet;
  * <p>Synaptic input is accumulated in weight-mantissa units and shifted by
  * {@code weightShiftBase + weightExp} once per neuron per step: with one exponent per layer that
  * equals summing the shifted weights, and it keeps the scatter loop a plain int add.
+ *
+ * <p>Behind a pool that leaves its padding out of the divisor, the layer holds one copy of its
+ * weights per divisor class (interior, edges, corners: {@link StagePlan.PoolDivisors}), each with
+ * its own 8-bit mantissas and exponent, as a synapse group of its own would on the chip. The
+ * copies are accumulated in the units of the smallest exponent ({@link #weightExp}).
  */
 public final class QuantisedLayer {
     final StagePlan plan;
     final boolean spiking;
-    /** Weight mantissas in the weighted layer's own layout ([in, out] or [kh, kw, cin, cout] ...). */
+    /** Weight mantissas of divisor class 0 in the weighted layer's own layout ([in, out] or [kh, kw, cin, cout] ...). */
     final int[] weights;
+    /** The accumulation exponent: the smallest of the classes' exponents. */
     final int weightExp;
+    /** Per divisor class: mantissas (same layout) and exponent; class 0 is {@link #weights}. */
+    final int[][] classMantissas;
+    final int[] classExp;
+    final StagePlan.PoolDivisors divisors;
     final int[] biasMantissa;
     final int biasExp;
     /** Per-neuron bias in integer units: {@code biasMantissa << biasExp}. */
@@ -31,15 +41,45 @@ public final class QuantisedLayer {
     // convolution geometry (shared or local); dense uses in/out only
     private final int kind; // 0 dense, 1 conv, 2 locally connected
     private final int in, out, h, w, cin, kh, kw, sh, sw, ph, pw, oh, ow, cout;
-    /** Shared stride-1 kernel laid out [kh, cin, kw(reversed), cout], as in Conv2d: one contiguous run per row. */
-    private final int[] rowKernel;
+    /** Per class: the mantissas in units of 2^weightExp, in the layer's layout. */
+    private final int[][] values;
+    /** Per class, shared stride-1 kernel laid out [kh, cin, kw(reversed), cout], as in Conv2d: one contiguous run per row. */
+    private final int[][] rowKernel;
 
+    /** A layer with one weight exponent (no border divisors). */
     QuantisedLayer(StagePlan plan, boolean spiking, int[] weights, int weightExp, int[] biasMantissa, int biasExp,
                    int decayU, int decayV, int refractoryDelay, int thresholdMantissa, double scale) {
+        this(plan, spiking, new int[][]{weights}, new int[]{weightExp}, biasMantissa, biasExp, decayU, decayV,
+                refractoryDelay, thresholdMantissa, scale);
+    }
+
+    QuantisedLayer(StagePlan plan, boolean spiking, int[][] classMantissas, int[] classExp, int[] biasMantissa,
+                   int biasExp, int decayU, int decayV, int refractoryDelay, int thresholdMantissa, double scale) {
         this.plan = plan;
         this.spiking = spiking;
-        this.weights = weights;
-        this.weightExp = weightExp;
+        this.divisors = plan.divisors();
+        if (classMantissas.length != divisors.classes() || classExp.length != classMantissas.length) {
+            throw new IllegalArgumentException("layer " + plan.weighted().name() + ": " + classMantissas.length
+                    + " weight copies for " + divisors.classes() + " pool divisor classes");
+        }
+        this.classMantissas = classMantissas;
+        this.classExp = classExp;
+        this.weights = classMantissas[0];
+        int eMin = Integer.MAX_VALUE;
+        for (int e : classExp) {
+            eMin = Math.min(eMin, e);
+        }
+        this.weightExp = eMin;
+        this.values = new int[classMantissas.length][];
+        for (int c = 0; c < values.length; c++) {
+            int up = classExp[c] - eMin;
+            int[] m = classMantissas[c];
+            int[] v = up == 0 ? m : new int[m.length];
+            for (int i = 0; up != 0 && i < m.length; i++) {
+                v[i] = m[i] << up;
+            }
+            values[c] = v;
+        }
         this.biasMantissa = biasMantissa;
         this.biasExp = biasExp;
         this.bias = new int[biasMantissa.length];
@@ -78,19 +118,27 @@ public final class QuantisedLayer {
             ph = l.padding()[0];
             pw = l.padding()[1];
             if (kind == 1 && sw == 1) {
-                rowKernel = new int[weights.length];
-                for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = 0; kx < kw; kx++) {
-                        for (int ci = 0; ci < cin; ci++) {
-                            System.arraycopy(weights, ((ky * kw + kx) * cin + ci) * cout, rowKernel,
-                                    ((ky * cin + ci) * kw + (kw - 1 - kx)) * cout, cout);
-                        }
-                    }
+                rowKernel = new int[values.length][];
+                for (int c = 0; c < values.length; c++) {
+                    rowKernel[c] = rowMajorFlipped(values[c]);
                 }
             } else {
                 rowKernel = null;
             }
         }
+    }
+
+    private int[] rowMajorFlipped(int[] k) {
+        int[] r = new int[k.length];
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                for (int ci = 0; ci < cin; ci++) {
+                    System.arraycopy(k, ((ky * kw + kx) * cin + ci) * cout, r, ((ky * cin + ci) * kw + (kw - 1 - kx)) * cout,
+                            cout);
+                }
+            }
+        }
+        return r;
     }
 
     public String name() {
@@ -138,9 +186,28 @@ public final class QuantisedLayer {
         return scale;
     }
 
-    /** A copy of the weight mantissas. */
+    /** A copy of the weight mantissas (divisor class 0). */
     public int[] weightMantissas() {
         return weights.clone();
+    }
+
+    /** Weight copies, one per pool divisor class (1 unless a pool leaves its padding out of the divisor). */
+    public int weightCopies() {
+        return classMantissas.length;
+    }
+
+    /** Divisor of class c (the pools' 1/divisor is folded into that copy's weights). */
+    public int divisor(int c) {
+        return divisors.values()[c];
+    }
+
+    /** A copy of class c's mantissas. */
+    public int[] weightMantissas(int c) {
+        return classMantissas[c].clone();
+    }
+
+    public int weightExp(int c) {
+        return classExp[c];
     }
 
     public int[] biasMantissas() {
@@ -155,8 +222,9 @@ public final class QuantisedLayer {
      * @return synaptic events (weights touched)
      */
     int scatter(int i, int c, int[] acc, int[] scratch) {
+        final int cls = divisors.classOf(i);
         if (kind == 0) {
-            IntAxpy.axpy(acc, 0, weights, i * out, out, c, scratch);
+            IntAxpy.axpy(acc, 0, values[cls], i * out, out, c, scratch);
             return out;
         }
         int ci = i % cin;
@@ -172,7 +240,7 @@ public final class QuantisedLayer {
         }
         int events = 0;
         if (rowKernel != null) {
-            final int[] rk = rowKernel;
+            final int[] rk = rowKernel[cls];
             int run = (oxHi - oxLo + 1) * cout;
             int kxFlipped = kw - 1 - (ix + pw - oxLo);
             for (int oy = oyLo; oy <= oyHi; oy++) {
@@ -184,7 +252,7 @@ public final class QuantisedLayer {
             }
             return events;
         }
-        final int[] wt = weights;
+        final int[] wt = values[cls];
         for (int oy = oyLo; oy <= oyHi; oy++) {
             int ky = iy + ph - oy * sh;
             for (int ox = oxLo; ox <= oxHi; ox++) {

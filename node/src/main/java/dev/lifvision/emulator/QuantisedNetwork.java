@@ -184,7 +184,25 @@ public final class QuantisedNetwork {
             check(layer, refr >= 0 && refr <= chip.refractoryMax(), "refractory delay " + refr);
             boolean spiking = n.path("spiking").asBoolean();
             check(layer, spiking == (first + i < plans.size() - 1), "spiking flag");
-            layers.add(new QuantisedLayer(p, spiking, w, wExp, b, bExp, n.path("decay_u").asInt(),
+            StagePlan.PoolDivisors div = p.divisors();
+            JsonNode border = n.path("border_weights");
+            check(layer, border.size() == div.classes() - 1, border.size() + 1 + " weight copies for "
+                    + div.classes() + " pool divisor classes");
+            int[][] copies = new int[div.classes()][];
+            int[] exps = new int[div.classes()];
+            copies[0] = w;
+            exps[0] = wExp;
+            for (int c = 1; c < copies.length; c++) {
+                JsonNode bw = border.get(c - 1);
+                check(layer, bw.path("divisor").asInt() == div.values()[c], "border divisor "
+                        + bw.path("divisor").asInt() + " (the pool's is " + div.values()[c] + ")");
+                copies[c] = bundle.tensor(bw.path("weights").asText()).ints();
+                exps[c] = bw.path("weight_exp").asInt();
+                check(layer, copies[c].length == w.length, "border weight count");
+                check(layer, exps[c] >= chip.weightExpMin() && exps[c] <= chip.weightExpMax(),
+                        "weight exponent " + exps[c]);
+            }
+            layers.add(new QuantisedLayer(p, spiking, copies, exps, b, bExp, n.path("decay_u").asInt(),
                     n.path("decay_v").asInt(), refr, vth, n.path("scale").asDouble()));
         }
         return new QuantisedNetwork(chip, InputPath.of(o), o, hash, plans, layers, true);

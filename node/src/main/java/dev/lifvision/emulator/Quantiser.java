@@ -142,12 +142,13 @@ public final class Quantiser {
         LayerSpec l = p.weighted();
         float[] w = Network.weights(bundle, l.weights());
         float[] b = expandedBias(bundle, l);
-        double divisor = p.poolDivisor();
+        StagePlan.PoolDivisors divisors = p.divisors();
         double maxW = 0;
         for (float v : w) {
             maxW = Math.max(maxW, Math.abs(v));
         }
-        maxW /= divisor;
+        // the largest event a single spike can cause: through the smallest divisor (a pool's corner)
+        maxW /= divisors.smallest();
         double du = (decayU + 1.0) / chip.decayOne();
         int shiftBase = chip.weightShiftBase();
         // exponent that puts the largest mantissa at its maximum with an event of at most 1/HEADROOM of the input range
@@ -205,9 +206,12 @@ public final class Quantiser {
                 biasF[i] = k * b[i];
             }
         }
-        double eventScale = spikeValue * du * k / divisor;
-        int[] mant = new int[w.length];
-        int wExp = mantissas(chip, l.name(), w, eventScale, mant);
+        int[][] mant = new int[divisors.classes()][];
+        int[] wExp = new int[divisors.classes()];
+        for (int c = 0; c < mant.length; c++) {
+            mant[c] = new int[w.length];
+            wExp[c] = mantissas(chip, l.name(), w, spikeValue * du * k / divisors.values()[c], mant[c]);
+        }
         int[] bMant = new int[b.length];
         int bExp = biasMantissas(chip, l.name(), biasF, bMant);
         return new QuantisedLayer(p, !readout, mant, wExp, bMant, bExp, decayU, decayV, refr, vthMant, k);
@@ -339,18 +343,14 @@ public final class Quantiser {
         for (QuantisedLayer l : q.layers()) {
             LayerSpec spec = l.plan.weighted();
             int[] shape = bundle.tensor(spec.weights()).shape();
-            byte[] m = new byte[l.weights.length];
-            for (int i = 0; i < m.length; i++) {
-                m[i] = (byte) l.weights[i];
-            }
-            tensors.put(weightTensor(spec.name()), Tensor.ofInt8(shape, m));
+            tensors.put(weightTensor(spec.name()), Tensor.ofInt8(shape, int8(l.classMantissas[0])));
             tensors.put(biasTensor(spec.name()), Tensor.ofInt32(new int[]{l.biasMantissa.length}, l.biasMantissa.clone()));
             ObjectNode n = arr.addObject();
             n.put("stage", l.plan.index());
             n.put("layer", spec.name());
             n.put("spiking", l.spiking);
             n.put("weights", weightTensor(spec.name()));
-            n.put("weight_exp", l.weightExp);
+            n.put("weight_exp", l.weightExp(0));
             n.put("bias", biasTensor(spec.name()));
             n.put("bias_exp", l.biasExp);
             n.put("decay_u", l.decayU);
@@ -358,11 +358,29 @@ public final class Quantiser {
             n.put("refractory_delay", l.refractoryDelay);
             n.put("threshold_mantissa", l.thresholdMantissa);
             n.put("scale", l.scale);
+            if (l.weightCopies() > 1) {
+                // one weight copy per pool divisor class: class 0 is "weights" above, the border ones here
+                n.put("divisor", l.divisor(0));
+                ArrayNode copies = n.putArray("border_weights");
+                for (int c = 1; c < l.weightCopies(); c++) {
+                    String t = weightTensor(spec.name()) + ".d" + l.divisor(c);
+                    tensors.put(t, Tensor.ofInt8(shape, int8(l.classMantissas[c])));
+                    copies.addObject().put("divisor", l.divisor(c)).put("weights", t).put("weight_exp", l.weightExp(c));
+                }
+            }
         }
         JsonNode old = bundle.manifest().calibration();
         ObjectNode cal = old instanceof ObjectNode on ? on.deepCopy() : JSON.createObjectNode();
         cal.set("emulator", sec);
         return new Bundle(bundle.manifest().withCalibration(cal).withTensors(null), tensors);
+    }
+
+    private static byte[] int8(int[] mantissas) {
+        byte[] m = new byte[mantissas.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (byte) mantissas[i];
+        }
+        return m;
     }
 
     static int ceilDivPositive(int a, int b) {

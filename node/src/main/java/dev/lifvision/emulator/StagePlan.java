@@ -5,7 +5,9 @@ import dev.lifvision.bundle.LayerSpec;
 import dev.lifvision.bundle.NeuronSpec;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * A bundle's layers grouped into populations exactly as {@code Network.of} groups them: zero or
@@ -32,13 +34,64 @@ record StagePlan(int index, String name, List<LayerSpec> pools, LayerSpec weight
         return pools.isEmpty() ? weighted.inSize() : pools.get(0).inSize();
     }
 
-    /** Product of the pools' divisors: the weights carry 1/divisor, the pools only route spikes. */
-    int poolDivisor() {
-        int d = 1;
-        for (LayerSpec p : pools) {
-            d *= p.kernel()[0] * p.kernel()[1];
+    /**
+     * The pools' divisors, which the weights carry (the pools only route spikes): the product of
+     * the pools' k x k, or, behind a pool whose padding is not counted, one divisor per pooled cell.
+     */
+    PoolDivisors divisors() {
+        int uniform = 1;
+        for (int j = 0; j < pools.size() - 1; j++) {
+            uniform *= pools.get(j).kernel()[0] * pools.get(j).kernel()[1];
         }
-        return d;
+        LayerSpec last = pools.isEmpty() ? null : pools.get(pools.size() - 1);
+        if (last == null || last.padding()[0] == 0 || last.countIncludePad()) {
+            int k = last == null ? 1 : last.kernel()[0] * last.kernel()[1];
+            return new PoolDivisors(new int[]{uniform * k}, null, 1);
+        }
+        int h = last.inShape()[0], w = last.inShape()[1], k = last.kernel()[0], s = last.stride()[0];
+        int pad = last.padding()[0], oh = last.outShape()[0], ow = last.outShape()[1];
+        int[] perCell = new int[oh * ow];
+        TreeSet<Integer> distinct = new TreeSet<>(Comparator.reverseOrder());
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++) {
+                // in-bounds cells of the window, as AvgPool2d divides
+                int rows = Math.min(h, oy * s - pad + k) - Math.max(0, oy * s - pad);
+                int cols = Math.min(w, ox * s - pad + k) - Math.max(0, ox * s - pad);
+                perCell[oy * ow + ox] = uniform * Math.max(1, rows * cols);
+                distinct.add(perCell[oy * ow + ox]);
+            }
+        }
+        List<Integer> values = List.copyOf(distinct);
+        if (values.size() == 1) {
+            return new PoolDivisors(new int[]{values.get(0)}, null, 1);
+        }
+        int[] cellClass = new int[perCell.length];
+        for (int i = 0; i < perCell.length; i++) {
+            cellClass[i] = values.indexOf(perCell[i]);
+        }
+        return new PoolDivisors(values.stream().mapToInt(Integer::intValue).toArray(), cellClass, last.outShape()[2]);
+    }
+
+    /**
+     * Divisor classes of a stage's input axons: class c divides by {@code values[c]} (largest first,
+     * so class 0 is the interior of a padded pool); {@code cellClass} gives the class of each
+     * pooled cell (row-major position, channels share it), null when every cell is class 0.
+     *
+     * @param channels channels per pooled cell (input axon i is cell {@code i / channels})
+     */
+    record PoolDivisors(int[] values, int[] cellClass, int channels) {
+        int classes() {
+            return values.length;
+        }
+
+        int smallest() {
+            return values[values.length - 1];
+        }
+
+        /** Class of input axon i. */
+        int classOf(int i) {
+            return cellClass == null ? 0 : cellClass[i / channels];
+        }
     }
 
     static List<StagePlan> of(Bundle bundle) {
@@ -46,7 +99,7 @@ record StagePlan(int index, String name, List<LayerSpec> pools, LayerSpec weight
         List<LayerSpec> pending = new ArrayList<>();
         for (LayerSpec l : bundle.manifest().layers()) {
             if (l.type().equals("avgpool")) {
-                checkPool(l);
+                checkPool(l, pending);
                 pending.add(l);
                 continue;
             }
@@ -67,17 +120,20 @@ record StagePlan(int index, String name, List<LayerSpec> pools, LayerSpec weight
 
     /**
      * The chip has no pooling unit: a pool becomes routing (every source in a window sends to the
-     * axon of its pooled cell) and its 1/divisor goes into the next weights. That needs the same
-     * divisor for every cell, which holds unless padding cells are left out of the divisor.
+     * axon of its pooled cell) and its 1/divisor goes into the next weights. A pool that leaves its
+     * padding out of the divisor needs one copy of those weights per border divisor; that works for
+     * the pool next to the weights only (behind it, a pooled cell's sources would mix divisors).
      */
-    private static void checkPool(LayerSpec l) {
+    private static void checkPool(LayerSpec l, List<LayerSpec> before) {
         if (l.kernel()[0] != l.kernel()[1] || l.stride()[0] != l.stride()[1] || l.padding()[0] != l.padding()[1]) {
             throw new IllegalArgumentException("layer " + l.name() + ": only square pools are supported");
         }
-        if (l.padding()[0] > 0 && !l.countIncludePad()) {
-            throw new IllegalArgumentException("layer " + l.name() + ": an average pool with padding and "
-                    + "count_include_pad false has a different divisor at the border; the emulator folds the divisor"
-                    + " into the next layer's weights and needs it uniform");
+        for (LayerSpec p : before) {
+            if (p.padding()[0] > 0 && !p.countIncludePad()) {
+                throw new IllegalArgumentException("layer " + p.name() + ": an average pool with padding and "
+                        + "count_include_pad false has a different divisor at the border; the emulator supports that"
+                        + " only for the last pool before a weighted layer, and " + l.name() + " follows it");
+            }
         }
     }
 }

@@ -37,6 +37,27 @@ final class EmulatorFixtures {
         return RandomNetworks.build("emu", IN12, List.of(c1, p1, d1, out), RandomNetworks.digits(), 7, samples, std);
     }
 
+    /**
+     * 12x12 -> conv 6@3x3 -> pool 3 s2 pad 1 -> conv 8@3x3 -> pool 3 s2 pad 1 -> dense 10, pools not
+     * counting their padding (as cifar10-conv's): border cells divide by 4 or 6, the interior by 9.
+     */
+    static Bundle borderPoolNet(float[][] samples, double std) {
+        LayerSpec c1 = LayerSpec.conv2d("conv1", new int[]{12, 12, 1}, 6, 3, 3, 1, 1, 1, 1, LIF);
+        LayerSpec p1 = paddedPool("pool1", c1.outShape());
+        LayerSpec c2 = LayerSpec.conv2d("conv2", p1.outShape(), 8, 3, 3, 1, 1, 1, 1, LIF);
+        LayerSpec p2 = paddedPool("pool2", c2.outShape());
+        LayerSpec out = LayerSpec.dense("out", p2.outShape(), 10, NeuronSpec.linear());
+        return RandomNetworks.build("emu-border", IN12, List.of(c1, p1, c2, p2, out), RandomNetworks.digits(), 11,
+                samples, std);
+    }
+
+    /** Average pool 3x3, stride 2, padding 1, padding left out of the divisor. */
+    static LayerSpec paddedPool(String name, int[] in) {
+        LayerSpec p = LayerSpec.avgpool(name, in, 3, 2, 1);
+        return new LayerSpec(name, "avgpool", p.inShape(), p.outShape(), p.kernel(), p.stride(), p.padding(), false,
+                null, null, null);
+    }
+
     static SimOptions options(double presentation, String synapse, InputCoding coding) {
         return new SimOptions(0.001, presentation, presentation * 0.3, presentation, SynapseSpec.parse(synapse), false,
                 coding, 250, 1);

@@ -50,6 +50,58 @@ class LoihiSimulatorTest {
     }
 
     @Test
+    void poolsWithBorderDivisorsRunOnTheirOwnWeightCopies() {
+        float[][] x = EmulatorFixtures.images(12, 6);
+        Network net = Network.of(EmulatorFixtures.borderPoolNet(x, 0.35));
+        SimOptions opt = EmulatorFixtures.options(0.5, "lowpass:0.005", InputCoding.REGULAR);
+        QuantisedNetwork q = LoihiBackend.quantised(net, opt);
+        QuantisedLayer conv2 = q.layers().get(1);
+        assertEquals(3, conv2.weightCopies(), "interior, edge and corner copies");
+        assertArrayEquals(new int[]{9, 6, 4}, new int[]{conv2.divisor(0), conv2.divisor(1), conv2.divisor(2)});
+        // each copy is the same float kernel at its own divisor: mantissa x 2^exp proportional to 1/divisor
+        int[] m0 = conv2.weightMantissas(0), m2 = conv2.weightMantissas(2);
+        int big = 0;
+        for (int i = 1; i < m0.length; i++) {
+            big = Math.abs(m0[i]) > Math.abs(m0[big]) ? i : big;
+        }
+        double ratio = m2[big] * Math.pow(2, conv2.weightExp(2)) / (m0[big] * Math.pow(2, conv2.weightExp(0)));
+        assertEquals(9.0 / 4, ratio, 0.05, "corner copy vs interior copy");
+        // and the integer run agrees with the float one, which divides by the in-bounds count
+        long[][] s = spikes(net, opt, x);
+        for (int k = 0; k < net.stageCount() - 1; k++) {
+            double rate = s[0][k] / (double) x.length / net.stage(k).size() / opt.presentation();
+            double rel = Math.abs(s[1][k] - s[0][k]) / (double) s[0][k];
+            System.err.printf("border pools %s: float %d, integer %d spikes (%.1f Hz mean), %.2f %%%n",
+                    net.stage(k).name(), s[0][k], s[1][k], rate, 100 * rel);
+            assertTrue(rate > 5 && rate < 100, "moderate rates: " + rate + " Hz");
+            assertTrue(rel < 0.02, net.stage(k).name() + ": float " + s[0][k] + " vs integer " + s[1][k]);
+        }
+        assertEquals(0, q.totalOverflows());
+        // the mapper charges a shared-kernel core for all three copies
+        ResourceReport r = CoreMapper.map(q);
+        assertEquals(3 * 3 * 3 * 6 * r.layers().get(1).tile()[2] * 8, r.layers().get(1).synapseBits());
+    }
+
+    @Test
+    void aBorderDivisorPoolBehindAnotherPoolIsRejected() {
+        float[][] x = EmulatorFixtures.images(2, 6);
+        var b = EmulatorFixtures.borderPoolNet(x, 0.35);
+        var layers = new java.util.ArrayList<>(b.manifest().layers());
+        // pool1 straight into pool2: pool1's border divisors would mix inside pool2's cells
+        var c2 = layers.remove(2);
+        var p2 = EmulatorFixtures.paddedPool("pool2", layers.get(1).outShape());
+        layers.set(2, p2);
+        var out = dev.lifvision.bundle.LayerSpec.dense("out", p2.outShape(), 10,
+                dev.lifvision.bundle.NeuronSpec.linear());
+        layers.set(3, out);
+        var e = assertThrows(IllegalArgumentException.class, () -> StagePlan.of(
+                dev.lifvision.network.RandomNetworks.build("two-pools", EmulatorFixtures.IN12, layers,
+                        dev.lifvision.network.RandomNetworks.digits(), 1, x, 0.35)));
+        assertTrue(e.getMessage().contains("layer pool1") && e.getMessage().contains("pool2"), e.getMessage());
+        assertNotNull(c2);
+    }
+
+    @Test
     void sameReadoutModesAndCountersAsTheFloatBackend() {
         float[][] x = EmulatorFixtures.images(6, 5);
         Network net = Network.of(EmulatorFixtures.convNet(x, 2.0));

@@ -85,6 +85,23 @@ class QuantiserTest {
         // absent: quantised at load
         assertFalse(QuantisedNetwork.load(b, CHIP, opt).stored());
 
+        // border-divisor pools: the extra weight copies are stored and read back
+        Bundle border = EmulatorFixtures.borderPoolNet(EmulatorFixtures.images(20, 1), 0.35);
+        QuantisedNetwork qb = Quantiser.quantise(border, CHIP, opt);
+        Path fb = dir.resolve("border.lifb");
+        Quantiser.store(border, qb).write(fb, false);
+        QuantisedNetwork lb = QuantisedNetwork.load(Bundle.read(fb), CHIP, opt);
+        assertTrue(lb.stored());
+        for (int k = 0; k < qb.layers().size(); k++) {
+            QuantisedLayer a = qb.layers().get(k), c = lb.layers().get(k);
+            assertEquals(a.weightCopies(), c.weightCopies());
+            for (int j = 0; j < a.weightCopies(); j++) {
+                assertArrayEquals(a.weightMantissas(j), c.weightMantissas(j));
+                assertEquals(a.weightExp(j), c.weightExp(j));
+            }
+        }
+        assertEquals(3, lb.layers().get(0).weightCopies(), "conv2 behind pool1 (first layer on the host)");
+
         // retrained: dense1 weights changed after calibration
         Map<String, Tensor> t = new LinkedHashMap<>(read.tensors());
         float[] w = read.tensor("dense1.W").floats().clone();
