@@ -80,7 +80,7 @@ public final class BundleExporter {
                     h = oh;
                     w = ow;
                     c = l.filters();
-                    dl += 2; // the LocallyConnected2D and its ActivationLayer
+                    dl += 2; // the LocallyConnectedLayer and its ActivationLayer
                 }
                 case "avgpool" -> {
                     LayerSpec p = LayerSpec.avgpool("pool" + index, shape, l.kernel(), l.stride(), l.padding());

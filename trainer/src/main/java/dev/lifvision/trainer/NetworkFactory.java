@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.LocallyConnected2D;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -33,9 +32,9 @@ import java.util.Map;
 
 /**
  * Turns an {@link Architecture} into a DL4J network (NCHW, float32). Each architecture layer maps
- * to one DL4J layer, except a locally connected layer: DL4J's {@code LocallyConnected2D} takes
- * only built-in activations, so it runs with identity and an {@link ActivationLayer} applies the
- * soft-LIF after it.
+ * to one DL4J layer, except a locally connected layer: {@link LocallyConnectedLayer} (ours; DL4J's
+ * scrambles positions) is a SameDiff layer, which takes only built-in activations, so it is linear
+ * and an {@link ActivationLayer} applies the soft-LIF after it.
  */
 public final class NetworkFactory {
     private NetworkFactory() {
@@ -64,25 +63,6 @@ public final class NetworkFactory {
         return new MapSchedule(ScheduleType.EPOCH, map);
     }
 
-    /**
-     * Architectures whose trained weights cannot be exported yet. DL4J 1.0.0-M2.1's
-     * LocallyConnected2D applies the weights of output position p = oy*OW + ox to the input patch
-     * at (p % OH, p / OH), column-major, while writing the result at (oy, ox): measured with
-     * one-hot weights and inputs. A network trained with it computes a spatially scrambled function
-     * that no locally connected layer of the node (patch at the output's own position) reproduces.
-     * Until the trainer has its own locally connected layer, such architectures stop here, before
-     * any data is loaded, instead of after hours of training.
-     */
-    public static void checkExportable(Architecture arch) {
-        for (int i = 0; i < arch.layers().size(); i++) {
-            if (arch.layers().get(i).type().equals("locally_connected")) {
-                throw new IllegalArgumentException(arch.name() + ": layers[" + i + "] is locally_connected, which this "
-                        + "trainer cannot export yet (DL4J 1.0.0-M2.1's LocallyConnected2D applies each position's "
-                        + "weights to a different, column-major patch); use cifar10-conv (3x3 convolutions instead)");
-            }
-        }
-    }
-
     public static MultiLayerNetwork build(Architecture arch, int classes) {
         Architecture.Training t = arch.training();
         ISchedule lr = learningRate(t);
@@ -109,10 +89,7 @@ public final class NetworkFactory {
                     channels = l.filters();
                 }
                 case "locally_connected" -> {
-                    list.layer(new LocallyConnected2D.Builder().nOut(l.filters()).kernelSize(l.kernel(), l.kernel())
-                            .stride(l.stride(), l.stride()).padding(l.padding(), l.padding())
-                            .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).hasBias(true)
-                            .build());
+                    list.layer(new LocallyConnectedLayer(l.filters(), l.kernel(), l.stride(), l.padding()));
                     list.layer(new ActivationLayer.Builder().activation(act).build());
                     channels = l.filters();
                 }

@@ -54,7 +54,6 @@ public final class Trainer {
     }
 
     public Result train(Architecture arch, String dataSpec, Options opt) throws IOException {
-        NetworkFactory.checkExportable(arch);
         checkOutputs(opt);
         // everything about the data is checked before any training starts
         ImageSet all = Datasets.load(dataSpec, Split.TRAIN, null);

@@ -46,10 +46,6 @@ class TrainMainTest {
         assertEquals("2", r[0]);
         assertTrue(r[1].contains("int4"), r[1]);
 
-        r = run("train", "--arch", "cifar10-paper", "--data", "cifar10:" + dir, "--out", dir.resolve("c.lifb").toString());
-        assertEquals("2", r[0]);
-        assertTrue(r[1].contains("locally_connected") && r[1].contains("cifar10-conv"), r[1]);
-
         r = run("finetune", "--base", dir.resolve("none.lifb").toString(), "--data", "folder:" + dir, "--out",
                 dir.resolve("f.lifb").toString(), "--store", "bf16");
         assertEquals("2", r[0]);
