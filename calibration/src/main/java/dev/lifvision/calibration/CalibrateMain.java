@@ -55,6 +55,11 @@ public final class CalibrateMain implements Callable<Integer> {
             description = "Calibration images (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--confirm", defaultValue = "1000", paramLabel = "N",
+            description = {"Further held-out images (after the calibration set, same slice) on which the sweep's",
+                    "fastest settings are measured again before one is accepted, 0: none (default: ${DEFAULT-VALUE})."})
+    int confirm;
+
     @Option(names = "--tolerance", paramLabel = "PERCENT",
             description = "Allowed SNN error above the ANN's, in percent (default: 0.3 MNIST, 0.5 CIFAR-10).")
     Double tolerance;
@@ -141,7 +146,10 @@ public final class CalibrateMain implements Callable<Integer> {
             throw new IllegalArgumentException(target + " exists; pass --force to replace it");
         }
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        CalibrationData cd = CalibrationData.load(input, data, sp, limit);
+        if (confirm < 0) {
+            throw new IllegalArgumentException("--confirm must be >= 0, got " + confirm);
+        }
+        CalibrationData cd = CalibrationData.load(input, data, sp, limit, confirm);
         String dsSpec = data != null ? data : input.manifest().provenance().get("dataset").asText();
         double tol = tolerance != null ? tolerance / 100 : dsSpec.startsWith("cifar") ? 0.005 : 0.003;
         List<SynapseSpec> syn = new ArrayList<>();
@@ -168,7 +176,11 @@ public final class CalibrateMain implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, label, total, "runs");
             return bar::update;
         }).withEmulatorTolerance(noEmulator ? -1 : emulatorTolerance / 100);
-        Calibrator.Result r = cal.run(input, cd.images, cd.labelMap, cd.description);
+        if (confirm > 0 && cd.confirm.size() == 0) {
+            err.println("warning: no held-out images are left after the calibration set for the confirmation; the"
+                    + " sweep's choice is taken as it is (lower --limit to leave some)");
+        }
+        Calibrator.Result r = cal.run(input, cd.images, cd.labelMap, cd.description, cd.confirm, cd.confirmDescription);
         ReportWriter.Extras x = new ReportWriter.Extras();
         x.command = "lifvision-calibrate " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         x.warning = cd.warning;
@@ -202,6 +214,11 @@ public final class CalibrateMain implements Callable<Integer> {
         r.calibrated.write(target, force);
         Calibrator.Choice c = r.chosen;
         o.printf(Locale.ROOT, "ANN error %.2f %%; chosen %s%n", 100 * r.annError(), r.describe(c));
+        if (r.confirmation != null) {
+            Calibrator.Confirmation cf = r.confirmation;
+            o.printf(Locale.ROOT, "confirmed on %d further held-out images: %s (ANN %.2f %% there)%n", cf.images,
+                    r.describeOn(cf.confirmed, cf.images), 100.0 * cf.annErrors / cf.images);
+        }
         if (x.verifySnn != null) {
             o.printf(Locale.ROOT, "written bundle re-evaluated on the calibration set: %d errors (sweep: %d)%n",
                     x.verifySnn.errors, c.errors());

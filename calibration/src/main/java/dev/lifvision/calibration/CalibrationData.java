@@ -19,12 +19,18 @@ import java.util.List;
  */
 final class CalibrationData {
     final ImageSet images;
+    /** Further held-out images for the confirmation of the choice (none of {@link #images}); may be empty. */
+    final ImageSet confirm;
+    final String confirmDescription;
     final int[] labelMap;
     final String description;
     final String warning;
 
-    private CalibrationData(ImageSet images, int[] labelMap, String description, String warning) {
+    private CalibrationData(ImageSet images, ImageSet confirm, String confirmDescription, int[] labelMap,
+                            String description, String warning) {
         this.images = images;
+        this.confirm = confirm;
+        this.confirmDescription = confirmDescription;
         this.labelMap = labelMap;
         this.description = description;
         this.warning = warning;
@@ -35,6 +41,14 @@ final class CalibrationData {
      * @param split train (default) or test
      */
     static CalibrationData load(Bundle bundle, String spec, Split split, int limit) throws IOException {
+        return load(bundle, spec, split, limit, 0);
+    }
+
+    /**
+     * @param confirm images for the confirmation, taken after the calibration images from the same
+     *                slice (fewer when the slice runs out)
+     */
+    static CalibrationData load(Bundle bundle, String spec, Split split, int limit, int confirm) throws IOException {
         JsonNode prov = bundle.manifest().provenance();
         String name = bundle.manifest().name();
         if (spec == null) {
@@ -57,15 +71,18 @@ final class CalibrationData {
         String warning = null;
         String desc;
         ImageSet set;
+        ImageSet pool;
         int validation = prov != null && prov.path("validation_images").canConvertToInt()
                 ? prov.path("validation_images").asInt() : 0;
         long seed = prov != null && prov.path("seed").canConvertToLong() ? prov.path("seed").asLong() : 1L;
         if (split == Split.TRAIN && validation > 0 && validation <= all.size()) {
-            set = all.shuffled(seed).limit(validation).limit(limit);
+            pool = all.shuffled(seed).limit(validation);
+            set = pool.limit(limit);
             desc = String.format("%s, the trainer's held-out validation slice (training split shuffled with seed %d, "
                     + "first %d of %d), %d images", all.source(), seed, validation, all.size(), set.size());
         } else {
-            set = all.shuffled(1).limit(limit);
+            pool = all.shuffled(1);
+            set = pool.limit(limit);
             desc = String.format("%s, a random subset (seed 1) of %d images", all.source(), set.size());
             warning = split == Split.TEST
                     ? "calibrating on the test split: figures on it are no longer held out"
@@ -75,7 +92,11 @@ final class CalibrationData {
         if (set.size() == 0) {
             throw new CalibrationException("calibration set " + all.source() + " is empty");
         }
-        return new CalibrationData(set, map, desc, warning);
+        int[] rest = java.util.stream.IntStream.range(set.size(), Math.min(pool.size(), set.size() + Math.max(0, confirm)))
+                .toArray();
+        ImageSet conf = pool.subset(rest);
+        String confDesc = String.format("the next %d images of the same slice", conf.size());
+        return new CalibrationData(set, conf, confDesc, map, desc, warning);
     }
 
     /** Image size and channels must be what the bundle's input pipeline is built for. */

@@ -247,6 +247,7 @@ final class ReportWriter {
                         pct(x.testSnn.errorRate()), Calibrator.ms(c.tpSteps(), r.dt));
             }
             o.println();
+            confirmation(o, r);
             if (x.verifySnn != null) {
                 boolean same = x.verifySnn.errors == c.errors();
                 o.printf(L, "Check: the written bundle, run by the node's Evaluator at its new defaults on the same %d "
@@ -256,6 +257,9 @@ final class ReportWriter {
             }
         }
 
+        if (r.chosen == null && r.confirmation != null) {
+            confirmation(o, r);
+        }
         o.println("## Firing rates per layer (calibration set)");
         o.println();
         Measurement m0 = r.measurements.get(0);
@@ -451,4 +455,23 @@ final class ReportWriter {
         return Math.abs(v - Math.rint(v)) < 1e-6 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
     }
 
+
+    /** The confirmation of the sweep's choice on further held-out images: one row per candidate tried. */
+    private static void confirmation(PrintWriter o, Calibrator.Result r) {
+        Locale L = Locale.ROOT;
+        Calibrator.Confirmation cf = r.confirmation;
+        if (cf == null) {
+            return;
+        }
+        o.printf(L, "Confirmation on %d further held-out images (%s; ANN error there %s): the fastest candidates of the "
+                        + "sweep, measured again, with t_c and t_p chosen again there by the same rule.%n%n", cf.images,
+                cf.description, pct((double) cf.annErrors / cf.images));
+        o.println("| candidate (sweep) | on the confirmation images |");
+        o.println("|---|---|");
+        for (Calibrator.Confirmation.Trial t : cf.tried) {
+            o.printf(L, "| %s | %s |%n", r.describe(t.candidate()),
+                    t.confirmed() == null ? "no t_p meets the rule" : r.describeOn(t.confirmed(), cf.images));
+        }
+        o.println();
+    }
 }
