@@ -5,11 +5,12 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
@@ -105,22 +106,12 @@ public final class LocallyConnectedLayer extends SameDiffLayer {
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
         int oh = outH(), ow = outW(), positions = oh * ow, features = nIn * kernel * kernel;
-        SDVariable x = input;
-        if (padding > 0) {
-            x = sd.nn().pad(x, sd.constant(Nd4j.createFromArray(new int[][]{{0, 0}, {0, 0}, {padding, padding},
-                    {padding, padding}})), org.nd4j.enums.PadMode.CONSTANT, 0.0);
-        }
-        SDVariable[] patches = new SDVariable[positions];
-        for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-                SDVariable patch = x.get(SDIndex.all(), SDIndex.all(),
-                        SDIndex.interval(oy * stride, oy * stride + kernel),
-                        SDIndex.interval(ox * stride, ox * stride + kernel));
-                // [N, C, k, k] -> [1, N, C*k*k]: features in (c, ky, kx) order
-                patches[oy * ow + ox] = sd.reshape(patch, 1, -1, features);
-            }
-        }
-        SDVariable z = sd.mmul(sd.concat(0, patches), params.get("W")); // [P, N, F]
+        // im2col: [N, C, k, k, OH, OW] -> [OH, OW, N, C, k, k] -> [P, N, C*k*k], features in (c, ky, kx) order.
+        // One op whose gradient is one col2im (per-position slices cost a full-size gradient each)
+        SDVariable cols = sd.cnn().im2Col(input, Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride)
+                .pH(padding).pW(padding).dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build());
+        SDVariable patches = sd.reshape(cols.permute(4, 5, 0, 1, 2, 3), positions, -1, features);
+        SDVariable z = sd.mmul(patches, params.get("W")); // [P, N, F]
         z = z.add(sd.reshape(params.get("b"), positions, 1, nOut));
         // [P, N, F] -> [OH, OW, N, F] -> [N, F, OH, OW]
         SDVariable out = sd.reshape(z, oh, ow, -1, nOut).permute(2, 3, 0, 1);
