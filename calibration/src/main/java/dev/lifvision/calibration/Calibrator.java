@@ -202,15 +202,13 @@ public final class Calibrator {
         if (r.chosen != null && confirmSet != null && confirmSet.size() > 0) {
             confirm(r, input, confirmSet, labelMap, confirmDescription, tc, tp);
         }
-        if (r.failure != null) {
-            // the confirmation rejected every candidate: its message stands
-        } else if (r.chosen == null) {
+        if (r.chosen == null && r.failure == null) { // (a failure here: the confirmation rejected every candidate)
             Choice b = r.bestReachable;
             r.failure = String.format(Locale.ROOT,
                     "no setting reaches the ANN's error %.2f %% + tolerance %.2f %% on %d calibration images; "
                             + "best reachable: %s. Raise --tolerance or --max-time, lower --margin, or check the model",
                     100 * r.annError(), 100 * st.tolerance(), n, r.describe(b));
-        } else if (r.chosen.errors() > r.inputDefaultErrors + Math.floor(st.tolerance() * n + 1e-9)) {
+        } else if (r.chosen != null && r.chosen.errors() > r.inputDefaultErrors + Math.floor(st.tolerance() * n + 1e-9)) {
             r.failure = String.format(Locale.ROOT,
                     "the fastest setting within the tolerance (%s) is worse than the input bundle's own defaults "
                             + "(%s, t_c %s s, t_p %s s: error %.2f %%) by more than the tolerance; not writing a worse bundle",
