@@ -76,8 +76,9 @@ public final class EmulatorBenchmark {
                 alloc[s] += threads.getThreadAllocatedBytes(tid) - a0;
             }
         }
-        System.out.printf(Locale.ROOT, "java %s, %s, model %s, %d MNIST test images, one thread%n",
-                System.getProperty("java.version"), System.getProperty("os.arch"), net.name(), inputs.length);
+        System.out.printf(Locale.ROOT, "java %s, %s, model %s, %d test images of %s, one thread%n",
+                System.getProperty("java.version"), System.getProperty("os.arch"), net.name(), inputs.length,
+                test.source());
         System.out.println("| backend | ms/image | vs float | errors | spikes/image | synaptic events/image "
                 + "| alloc bytes/image |");
         System.out.println("|---|---|---|---|---|---|---|");
