@@ -292,9 +292,14 @@ public final class Calibrator {
         return inputs;
     }
 
-    private static Choice choiceAt(Curves cv, int v, int s, int a, int p) {
-        return new Choice(v, s, a, p, cv.tc[a], cv.tp[p], cv.errors[s][a][p], cv.error(s, a, p), cv.energy(s, p),
+    /** Setting s of cv at (t_c index a, t_p index p), recorded as synapse {@code synapse} of variant v. */
+    private static Choice choiceAt(Curves cv, int v, int s, int synapse, int a, int p) {
+        return new Choice(v, synapse, a, p, cv.tc[a], cv.tp[p], cv.errors[s][a][p], cv.error(s, a, p), cv.energy(s, p),
                 cv.meanEvents[s][p]);
+    }
+
+    private static Choice choiceAt(Curves cv, int v, int s, int a, int p) {
+        return choiceAt(cv, v, s, s, a, p);
     }
 
     /** What the confirmation measured. */
@@ -362,7 +367,7 @@ public final class Calibrator {
                         }
                     }
                 }
-                Choice best = fastestQualifying(r, cv, v, s, 0, r.curves.get(0).annErrors);
+                Choice best = fastestQualifying(r, cv, v, s, s, r.curves.get(0).annErrors);
                 if (best != null) {
                     r.bestPerSynapse.add(best);
                     if (better(best, r.bestPerVariant[v])) {
@@ -389,7 +394,7 @@ public final class Calibrator {
         for (int a = 0; a < cv.tc.length; a++) {
             for (int p = 0; p < cv.tp.length; p++) {
                 if (r.meets(cv, s, a, p, annErrors) && (p + 1 >= cv.tp.length || r.meets(cv, s, a, p + 1, annErrors))) {
-                    Choice c = choiceAt(cv, variant, synapse, a, p);
+                    Choice c = choiceAt(cv, variant, s, synapse, a, p);
                     best = better(c, best) ? c : best;
                 }
             }

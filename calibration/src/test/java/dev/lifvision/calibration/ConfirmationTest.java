@@ -27,6 +27,13 @@ class ConfirmationTest {
         double tol = 0.03;
         Calibrator.Result r = new Calibrator(CurvesMatchEvaluatorTest.settings(tol), null).withEmulatorTolerance(-1)
                 .run(b, sweep, map, "first 100", fresh, "last 100");
+        // one candidate per (variant, synapse), each carrying its own setting's figures
+        java.util.Set<String> pairs = new java.util.HashSet<>();
+        for (Calibrator.Choice c : r.bestPerSynapse) {
+            assertTrue(pairs.add(c.variant() + "/" + c.synapse()), "candidates " + r.bestPerSynapse);
+            assertEquals(r.curves.get(c.variant()).errors[c.synapse()][c.tcIndex()][c.tpIndex()], c.errors());
+        }
+        assertTrue(pairs.size() > 1, "the fixture must offer several candidates: " + r.bestPerSynapse);
         Calibrator.Confirmation cf = r.confirmation;
         assertNotNull(cf);
         assertEquals(fresh.size(), cf.images);
