@@ -97,6 +97,8 @@ public final class CoreMapper {
                 channelTiles.add(tc);
             }
         }
+        // a shared kernel is stored once per pool divisor class (see the class comment)
+        int copies = l.type().equals("conv2d") ? p.divisors().classes() : 1;
         for (int th = 1; th <= oh; th++) {
             for (int tw = 1; tw <= ow; tw++) {
                 for (int tc : channelTiles) {
@@ -105,7 +107,7 @@ public final class CoreMapper {
                         continue;
                     }
                     long axons = inputAxons(l, th, tw);
-                    long bits = synapseBits(p, th, tw, tc, chip);
+                    long bits = synapseBits(l, copies, th, tw, tc, chip);
                     long outAxons = neurons * dest;
                     if (axons > chip.inputAxonsPerCore() || bits > chip.synapseBitsPerCore()
                             || outAxons > chip.outputAxonsPerCore()) {
@@ -126,8 +128,8 @@ public final class CoreMapper {
             if (axons > chip.inputAxonsPerCore()) {
                 why = "one neuron's fan-in needs " + axons + " input axons, the " + chip.name() + " limit is "
                         + chip.inputAxonsPerCore() + " input axons per core";
-            } else if (synapseBits(p, 1, 1, 1, chip) > chip.synapseBitsPerCore()) {
-                why = "one neuron's synapses need " + synapseBits(p, 1, 1, 1, chip) + " bits, the " + chip.name()
+            } else if (synapseBits(l, copies, 1, 1, 1, chip) > chip.synapseBitsPerCore()) {
+                why = "one neuron's synapses need " + synapseBits(l, copies, 1, 1, 1, chip) + " bits, the " + chip.name()
                         + " limit is " + chip.synapseBitsPerCore() + " bits of synapse memory per core";
             } else {
                 why = "one neuron sends to " + dest + " cores, the " + chip.name() + " limit is "
@@ -148,11 +150,9 @@ public final class CoreMapper {
         return rows * cols * l.inShape()[2];
     }
 
-    private static long synapseBits(StagePlan p, int th, int tw, int tc, ChipProfile chip) {
-        LayerSpec l = p.weighted();
+    private static long synapseBits(LayerSpec l, int copies, int th, int tw, int tc, ChipProfile chip) {
         long perNeuron = l.type().equals("dense") ? l.inSize() : (long) l.kernel()[0] * l.kernel()[1] * l.inShape()[2];
         long positions = l.type().equals("locally_connected") ? (long) th * tw : 1L;
-        long copies = l.type().equals("conv2d") ? p.divisors().classes() : 1L;
         return perNeuron * positions * copies * tc * chip.synapseBits();
     }
 }

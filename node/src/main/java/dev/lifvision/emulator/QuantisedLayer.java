@@ -20,11 +20,12 @@ import dev.lifvision.network.SparseSet;
 public final class QuantisedLayer {
     final StagePlan plan;
     final boolean spiking;
-    /** Weight mantissas of divisor class 0 in the weighted layer's own layout ([in, out] or [kh, kw, cin, cout] ...). */
-    final int[] weights;
     /** The accumulation exponent: the smallest of the classes' exponents. */
     final int weightExp;
-    /** Per divisor class: mantissas (same layout) and exponent; class 0 is {@link #weights}. */
+    /**
+     * Per divisor class: weight mantissas in the weighted layer's own layout ([in, out] or
+     * [kh, kw, cin, cout] ...) and exponent; class 0 is the interior's (the only one without border divisors).
+     */
     final int[][] classMantissas;
     final int[] classExp;
     final StagePlan.PoolDivisors divisors;
@@ -64,7 +65,6 @@ public final class QuantisedLayer {
         }
         this.classMantissas = classMantissas;
         this.classExp = classExp;
-        this.weights = classMantissas[0];
         int eMin = Integer.MAX_VALUE;
         for (int e : classExp) {
             eMin = Math.min(eMin, e);
@@ -188,7 +188,7 @@ public final class QuantisedLayer {
 
     /** A copy of the weight mantissas (divisor class 0). */
     public int[] weightMantissas() {
-        return weights.clone();
+        return weightMantissas(0);
     }
 
     /** Weight copies, one per pool divisor class (1 unless a pool leaves its padding out of the divisor). */

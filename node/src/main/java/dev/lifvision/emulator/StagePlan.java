@@ -3,6 +3,7 @@ package dev.lifvision.emulator;
 import dev.lifvision.bundle.Bundle;
 import dev.lifvision.bundle.LayerSpec;
 import dev.lifvision.bundle.NeuronSpec;
+import dev.lifvision.network.AvgPool2d;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,10 +55,7 @@ record StagePlan(int index, String name, List<LayerSpec> pools, LayerSpec weight
         TreeSet<Integer> distinct = new TreeSet<>(Comparator.reverseOrder());
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
-                // in-bounds cells of the window, as AvgPool2d divides
-                int rows = Math.min(h, oy * s - pad + k) - Math.max(0, oy * s - pad);
-                int cols = Math.min(w, ox * s - pad + k) - Math.max(0, ox * s - pad);
-                perCell[oy * ow + ox] = uniform * Math.max(1, rows * cols);
+                perCell[oy * ow + ox] = uniform * AvgPool2d.inBounds(h, w, k, s, pad, oy, ox);
                 distinct.add(perCell[oy * ow + ox]);
             }
         }

@@ -25,11 +25,19 @@ public final class AvgPool2d implements LinearOp {
         this.inverseCount = new float[oh * ow];
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
-                int rows = Math.min(h, oy * s - p + k) - Math.max(0, oy * s - p);
-                int cols = Math.min(w, ox * s - p + k) - Math.max(0, ox * s - p);
-                inverseCount[oy * ow + ox] = 1f / (countIncludePad ? k * k : Math.max(1, rows * cols));
+                inverseCount[oy * ow + ox] = 1f / (countIncludePad ? k * k : inBounds(h, w, k, s, p, oy, ox));
             }
         }
+    }
+
+    /**
+     * The in-bounds cells of output (oy, ox)'s window (at least 1): the divisor when padding does
+     * not count. The emulator folds the same divisors into its weights, so it must use this too.
+     */
+    public static int inBounds(int h, int w, int k, int s, int p, int oy, int ox) {
+        int rows = Math.min(h, oy * s - p + k) - Math.max(0, oy * s - p);
+        int cols = Math.min(w, ox * s - p + k) - Math.max(0, ox * s - p);
+        return Math.max(1, rows * cols);
     }
 
     @Override
