@@ -57,7 +57,8 @@ public final class CalibrateMain implements Callable<Integer> {
 
     @Option(names = "--confirm", defaultValue = "1000", paramLabel = "N",
             description = {"Further held-out images (after the calibration set, same slice) on which the sweep's",
-                    "fastest settings are measured again before one is accepted, 0: none (default: ${DEFAULT-VALUE})."})
+                    "fastest settings are measured again before one is accepted: kept if within the tolerance",
+                    "there, else re-chosen there with the margin; 0: none (default: ${DEFAULT-VALUE})."})
     int confirm;
 
     @Option(names = "--tolerance", paramLabel = "PERCENT",

@@ -464,13 +464,17 @@ final class ReportWriter {
             return;
         }
         o.printf(L, "Confirmation on %d further held-out images (%s; ANN error there %s): the fastest candidates of the "
-                        + "sweep, measured again, with t_c and t_p chosen again there by the same rule.%n%n", cf.images,
+                        + "sweep, measured again. A candidate's own t_c and t_p are kept when they are within the "
+                        + "tolerance there (a fixed point on fresh images needs no margin); otherwise t_c and t_p are "
+                        + "chosen again there by the sweep's rule, margin included.%n%n", cf.images,
                 cf.description, pct((double) cf.annErrors / cf.images));
-        o.println("| candidate (sweep) | on the confirmation images |");
-        o.println("|---|---|");
+        o.println("| candidate (sweep) | same setting on the confirmation images | taken |");
+        o.println("|---|---|---|");
         for (Calibrator.Confirmation.Trial t : cf.tried) {
-            o.printf(L, "| %s | %s |%n", r.describe(t.candidate()),
-                    t.confirmed() == null ? "no t_p meets the rule" : r.describeOn(t.confirmed(), cf.images));
+            String taken = t.held() ? "held" : t.confirmed() == null ? "missed; no other t_p meets the rule"
+                    : "missed; re-chosen: " + r.describeOn(t.confirmed(), cf.images);
+            o.printf(L, "| %s | %s | %s |%n", r.describe(t.candidate()),
+                    t.samePoint().errors() < 0 ? "-" : r.describeOn(t.samePoint(), cf.images), taken);
         }
         o.println();
     }

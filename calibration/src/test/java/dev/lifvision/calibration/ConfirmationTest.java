@@ -45,6 +45,21 @@ class ConfirmationTest {
         assertEquals(cf.confirmed.tpSteps(), r.chosen.tpSteps());
         assertEquals(cf.confirmed.tcSteps(), r.chosen.tcSteps());
         assertEquals(cf.tried.get(cf.tried.size() - 1).candidate().synapse(), r.chosen.synapse());
+        // a candidate's own setting is kept exactly when it is within the tolerance on the fresh images
+        for (Calibrator.Confirmation.Trial t : cf.tried) {
+            assertEquals(t.candidate().tcIndex(), t.samePoint().tcIndex());
+            assertEquals(t.candidate().tpIndex(), t.samePoint().tpIndex());
+            boolean within = t.samePoint().errors() >= 0
+                    && t.samePoint().errors() <= cf.annErrors + tol * fresh.size() + 1e-9;
+            assertEquals(within, t.held(), "trial " + t.samePoint() + " vs ANN " + cf.annErrors);
+            if (t.held()) {
+                assertEquals(t.samePoint(), t.confirmed());
+            }
+        }
+        Calibrator.Confirmation.Trial taken = cf.tried.get(cf.tried.size() - 1);
+        if (taken.held()) {
+            assertEquals(taken.candidate(), r.chosen, "a setting that held is the sweep's own point");
+        }
 
         // the written bundle, run directly on the confirmation images, gives the confirmation's count
         EvalResult direct = Calibrator.evaluate(r.calibrated, "spiking", fresh, map, 2, null);

@@ -23,9 +23,18 @@ import java.util.Set;
 public record Architecture(String name, String description, Input input, Neuron neuron, List<Layer> layers,
                            Training training, Simulation simulation) {
 
-    /** Network input and its preprocessing; {@code crop} set means training on random crops of the source. */
+    /**
+     * Network input and its preprocessing; {@code crop} set means training on random crops of the
+     * source; {@code shift} > 0 moves each training image by up to that many pixels in x and y,
+     * the uncovered border set to 0 in network units (the background of MNIST, the mean pixel of a
+     * mean-subtracted input). Test time sees neither.
+     */
     public record Input(int height, int width, int channels, double scale, double offset, boolean perPixelMean,
-                        int cropHeight, int cropWidth, boolean flip) {
+                        int cropHeight, int cropWidth, boolean flip, int shift) {
+        public boolean augmented() {
+            return cropped() || flip || shift > 0;
+        }
+
         public boolean cropped() {
             return cropHeight > 0;
         }
@@ -174,7 +183,7 @@ public record Architecture(String name, String description, Input input, Neuron 
                 throw bad("name", "missing");
             }
             JsonNode in = obj(root, "input", "input");
-            onlyKeys(in, "input", "height", "width", "channels", "scale", "offset", "mean", "crop", "flip");
+            onlyKeys(in, "input", "height", "width", "channels", "scale", "offset", "mean", "crop", "flip", "shift");
             JsonNode crop = in.get("crop");
             int ch = 0, cw = 0;
             if (crop != null && !crop.isNull()) {
@@ -189,7 +198,8 @@ public record Architecture(String name, String description, Input input, Neuron 
                     integer(in, "channels", "input.channels", 0, 1, 3),
                     num(in, "scale", "input.scale", 1.0 / 255, -1e6, 1e6), num(in, "offset", "input.offset", 0, -1e6, 1e6),
                     text(in, "mean", "input.mean", "none", Set.of("none", "per_pixel")).equals("per_pixel"),
-                    ch, cw, in.has("flip") && in.get("flip").asBoolean());
+                    ch, cw, in.has("flip") && in.get("flip").asBoolean(),
+                    integer(in, "shift", "input.shift", 0, 0, 64));
             if (input.channels() == 2) {
                 throw bad("input.channels", "must be 1 or 3");
             }

@@ -270,8 +270,7 @@ public final class Trainer {
             for (int bi = 0; bi < batches; bi++) {
                 int from = bi * batch;
                 int to = Math.min(train.size(), from + batch);
-                boolean augment = in.cropped() || in.flip();
-                DataSet ds = train.batch(order, from, to, augment ? rnd : null, in.flip());
+                DataSet ds = train.batch(order, from, to, in.augmented() ? rnd : null, in.flip(), in.shift());
                 if (bi % ACCURACY_EVERY == 0) {
                     // a running training accuracy for the progress bar: the batch as the net sees it
                     // before this step, test mode; every 16th batch costs about 2 % extra
@@ -356,7 +355,7 @@ public final class Trainer {
         int correct = 0;
         for (int from = 0; from < n; from += 500) {
             int to = Math.min(n, from + 500);
-            DataSet ds = data.batch(order, from, to, null, false);
+            DataSet ds = data.batch(order, from, to, null, false, 0);
             INDArray p = net.output(ds.getFeatures(), false);
             INDArray argmax = p.argMax(1);
             for (int b = 0; b < to - from; b++) {

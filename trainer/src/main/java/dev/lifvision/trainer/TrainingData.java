@@ -104,9 +104,10 @@ public final class TrainingData {
 
     /**
      * A batch of the given images. With {@code random} non-null each image gets a random crop
-     * offset and, if {@code flip}, a coin-flip mirror; otherwise the centred window.
+     * offset, if {@code flip} a coin-flip mirror, and a random shift of up to {@code shift} pixels
+     * in x and y (uncovered pixels 0); otherwise the centred window.
      */
-    public DataSet batch(int[] order, int from, int to, SplittableRandom random, boolean flip) {
+    public DataSet batch(int[] order, int from, int to, SplittableRandom random, boolean flip, int shift) {
         int n = to - from;
         float[] f = new float[n * c * netH * netW];
         float[] l = new float[n * classes];
@@ -119,13 +120,21 @@ public final class TrainingData {
                 y0 = random.nextInt(h - netH + 1);
                 x0 = random.nextInt(w - netW + 1);
                 mirror = flip && random.nextBoolean();
+                if (shift > 0) {
+                    y0 -= random.nextInt(2 * shift + 1) - shift;
+                    x0 -= random.nextInt(2 * shift + 1) - shift;
+                }
             }
             float[] img = images[i];
             int base = b * c * plane;
             for (int y = 0; y < netH; y++) {
                 for (int x = 0; x < netW; x++) {
                     int sx = mirror ? x0 + netW - 1 - x : x0 + x;
-                    int src = ((y0 + y) * w + sx) * c;
+                    int sy = y0 + y;
+                    if (sy < 0 || sy >= h || sx < 0 || sx >= w) {
+                        continue; // shifted off the source: stays 0
+                    }
+                    int src = (sy * w + sx) * c;
                     for (int ch = 0; ch < c; ch++) {
                         f[base + ch * plane + y * netW + x] = img[src + ch];
                     }

@@ -53,6 +53,8 @@ class ArchitectureTest {
         assertTrue(e.getMessage().contains("neuron.tau_rc"), e.getMessage());
         e = parseError(head + "simulation: {synapse: gauss}\nlayers:\n  - {type: output}\n");
         assertTrue(e.getMessage().contains("simulation.synapse"), e.getMessage());
+        e = parseError("name: x\ninput: {height: 28, width: 28, channels: 1, shift: -1}\nlayers:\n  - {type: output}\n");
+        assertTrue(e.getMessage().contains("input.shift"), e.getMessage());
         e = parseError("name: [unclosed\n");
         assertTrue(e.getMessage().contains("a.yaml"), e.getMessage());
         assertThrows(IOException.class, () -> Architecture.resolve("no-such-arch"));
