@@ -164,8 +164,10 @@ public final class Calibrator {
         int n = set.size();
         int[] labels = new int[n];
         float[][] inputs = preprocess(input, net, set, labelMap, labels);
-        int[] tp = grid(st.tpStepMs(), st.maxTime(), r.dt, true);
-        int[] tc = grid(st.tcStepMs(), st.maxTime(), r.dt, false);
+        // measured up to the input's own presentation (its defaults are the baseline), but only
+        // settings within --max-time are candidates: a user who asks for 60 ms must not get 80
+        int[] tp = grid(st.tpStepMs(), settings.maxTime(), r.dt, true);
+        int[] tc = grid(st.tcStepMs(), settings.maxTime(), r.dt, false);
 
         long m0 = System.nanoTime();
         Measurement orig = measure("original", net, synapses, st, r.dt, inputs, labels);

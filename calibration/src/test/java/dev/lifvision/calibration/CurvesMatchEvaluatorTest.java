@@ -107,4 +107,17 @@ class CurvesMatchEvaluatorTest {
         long rows = Files.readAllLines(dir.resolve("report/curves.csv")).size();
         assertTrue(rows > 50, "csv rows " + rows);
     }
+
+    @Test
+    void maxTimeBelowTheBundlesPresentationBoundsTheChoice() throws Exception {
+        ImageSet set = TestNets.digits();
+        Bundle b = TestNets.small(set, SIM); // presents for 80 ms
+        int[] map = Evaluator.labelMap(set.classNames(), b.manifest().labels());
+        Settings st = new Settings(0.5, List.of(SynapseSpec.parse("none")), 0.03, 10, 10, false, 0.4, 4.0, 2);
+        Calibrator.Result r = new Calibrator(st, null).withEmulatorTolerance(-1).run(b, set, map, "fixture");
+        assertNull(r.failure, r.failure);
+        assertEquals(80, r.measurements.get(0).maxSteps, "the input's 80 ms defaults are still measured");
+        assertEquals(30, r.curves.get(0).tp[r.curves.get(0).tp.length - 1], "candidates end at --max-time");
+        assertTrue(r.chosen.tpSteps() <= 30, "chosen " + r.chosen);
+    }
 }
