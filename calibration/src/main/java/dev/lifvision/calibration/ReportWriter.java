@@ -205,10 +205,11 @@ final class ReportWriter {
         o.printf(L, "- command: `%s`%n", x.command);
         o.printf(L, "- duration: %.1f s in total (%.1f s measuring, %d threads)%n", x.wallNanos / 1e9,
                 r.measureNanos / 1e9, r.settings.threads());
+        int[] tpGrid = r.curves.get(0).tp;
         o.printf(L, "- swept: synapses %s; t_p %s..%s ms in %d ms steps; t_c from 0 in %d ms steps below t_p; "
                         + "one %s ms run per image and setting (reset mode, dt %s ms)%n",
-                r.measurements.get(0).synapses, Calibrator.ms(r.curves.get(0).tp[0], r.dt),
-                Calibrator.ms(r.curves.get(0).tp[r.curves.get(0).tp.length - 1], r.dt), r.settings.tpStepMs(), r.settings.tcStepMs(),
+                r.measurements.get(0).synapses, Calibrator.ms(tpGrid[0], r.dt),
+                Calibrator.ms(tpGrid[tpGrid.length - 1], r.dt), r.settings.tpStepMs(), r.settings.tcStepMs(),
                 Calibrator.ms(r.measurements.get(0).maxSteps, r.dt), Calibrator.ms(1, r.dt));
         o.printf(L, "- criterion: SNN error <= ANN error %s + tolerance %s = %s, and the excess over the ANN plus %.1f "
                 + "standard errors (sqrt(images where SNN and ANN disagree) / n) within the tolerance, at t_p and at the "
