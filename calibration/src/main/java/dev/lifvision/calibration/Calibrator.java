@@ -91,8 +91,12 @@ public final class Calibrator {
             }
             int n = cv.m.images();
             double excess = (e - annErrors + settings.marginSigmas() * Math.sqrt(cv.disagree[s][a][p])) / n;
-            return (double) e / n <= (double) annErrors / n + settings.tolerance() + 1e-12
-                    && excess <= settings.tolerance() + 1e-12;
+            return withinTolerance(e, annErrors, n) && excess <= settings.tolerance() + 1e-12;
+        }
+
+        /** SNN errors within the tolerance of the ANN's on the same n images (no margin). */
+        boolean withinTolerance(int errors, int annErrors, int n) {
+            return errors >= 0 && (double) errors / n <= (double) annErrors / n + settings.tolerance() + 1e-12;
         }
 
         public String describe(Choice c) {
@@ -270,7 +274,7 @@ public final class Calibrator {
                     st, r.dt, inputs, labels);
             Curves cv = Curves.compute(m, tc, tp, st.threads());
             Choice same = choiceAt(cv, cand.variant(), 0, cand.synapse(), cand.tcIndex(), cand.tpIndex());
-            boolean held = same.errors() >= 0 && same.errors() <= annErrors + st.tolerance() * n + 1e-9;
+            boolean held = r.withinTolerance(same.errors(), annErrors, n);
             Choice best = held ? same : fastestQualifying(r, cv, cand.variant(), 0, cand.synapse(), annErrors);
             conf.tried.add(new Confirmation.Trial(cand, same, held, best, cv));
             if (best != null) {
