@@ -48,9 +48,17 @@ public record Architecture(String name, String description, Input input, Neuron 
         }
     }
 
-    /** Hidden-layer neurons: softlif (the method), lif (hard rate) or relu, with training noise sigma in Hz. */
+    /**
+     * Hidden-layer neurons: softlif (the method), lif (hard rate) or relu, with training noise: Gaussian of
+     * sigma Hz ({@code noise} {@value SoftLifActivation#NOISE_GAUSSIAN}) or a filtered spike train
+     * ({@code spikes:alpha:TAU}, {@code spikes:lowpass:TAU}; see {@link SoftLifActivation}).
+     */
     public record Neuron(String type, double tauRc, double tauRef, double gain, double amplitude, double gamma,
-                         double noiseSigma) {
+                         double noiseSigma, String noise) {
+        /** The same neuron of another type (the training noise kept). */
+        public Neuron withType(String newType) {
+            return new Neuron(newType, tauRc, tauRef, gain, amplitude, gamma, noiseSigma, noise);
+        }
     }
 
     /** type: conv2d, locally_connected, avgpool, dense, dropout, output. */
@@ -207,11 +215,18 @@ public record Architecture(String name, String description, Input input, Neuron 
                 throw bad("input.crop", "[" + ch + ", " + cw + "] does not fit in the " + input.height() + "x" + input.width() + " input");
             }
             JsonNode nn = obj(root, "neuron", "neuron");
-            onlyKeys(nn, "neuron", "type", "tau_rc", "tau_ref", "gain", "amplitude", "gamma", "noise_sigma");
+            onlyKeys(nn, "neuron", "type", "tau_rc", "tau_ref", "gain", "amplitude", "gamma", "noise_sigma", "noise");
+            String noise = text(nn, "noise", "neuron.noise", SoftLifActivation.NOISE_GAUSSIAN, null);
+            try {
+                SoftLifActivation.parseNoise(noise);
+            } catch (IllegalArgumentException e) {
+                throw bad("neuron.noise", e.getMessage());
+            }
             Neuron neuron = new Neuron(text(nn, "type", "neuron.type", "softlif", Set.of("softlif", "lif", "relu")),
                     num(nn, "tau_rc", "neuron.tau_rc", 0.022, 1e-5, 10), num(nn, "tau_ref", "neuron.tau_ref", 0.002, 0, 1),
                     num(nn, "gain", "neuron.gain", 1.0, 1e-6, 1e6), num(nn, "amplitude", "neuron.amplitude", 0.063, 1e-9, 1e6),
-                    num(nn, "gamma", "neuron.gamma", 0.02, 0, 10), num(nn, "noise_sigma", "neuron.noise_sigma", 10, 0, 1e4));
+                    num(nn, "gamma", "neuron.gamma", 0.02, 0, 10), num(nn, "noise_sigma", "neuron.noise_sigma", 10, 0, 1e4),
+                    noise);
             JsonNode ls = root.get("layers");
             if (ls == null || !ls.isArray() || ls.isEmpty()) {
                 throw bad("layers", "expected a non-empty list");

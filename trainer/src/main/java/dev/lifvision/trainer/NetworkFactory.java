@@ -49,7 +49,7 @@ public final class NetworkFactory {
     }
 
     static IActivation activation(Architecture.Neuron n) {
-        return n.type().equals("relu") ? new ActivationReLU() : SoftLifActivation.of(neuronSpec(n), n.noiseSigma());
+        return n.type().equals("relu") ? new ActivationReLU() : SoftLifActivation.of(neuronSpec(n), n.noiseSigma(), n.noise());
     }
 
     static ISchedule learningRate(Architecture.Training t) {

@@ -1,6 +1,7 @@
 package dev.lifvision.trainer;
 
 import dev.lifvision.bundle.NeuronSpec;
+import dev.lifvision.bundle.SynapseSpec;
 import dev.lifvision.neuron.LifRate;
 import java.util.Objects;
 import org.nd4j.common.primitives.Pair;
@@ -27,6 +28,15 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code amplitude*sigma}, drawn from ND4J's seeded generator, is added where the neuron fires ({@code j > 1},
  * hard threshold), then the output is clipped at 0. The backward pass is that of the clean rate (noise
  * treated as independent of {@code x}; DL4J recomputes the derivative from the pre-activation).
+ *
+ * <p>Spike-train noise ({@code noise = "spikes:alpha:0.005"} or {@code "spikes:lowpass:TAU"}; the thesis'
+ * refinement, reference section 2): a firing unit's output is what the next layer sees from its spikes, a
+ * regular train at the unit's rate {@code r} filtered by that synapse, sampled at a uniformly random phase
+ * of the inter-spike interval (steady state, closed form in {@link #filteredSpikeTrain}). Its mean is
+ * {@code r}, so it is zero-mean noise on the rate, and its spread follows the rate as the spiking net's does:
+ * large at low rates (a 20 Hz unit behind a 5 ms alpha synapse sees a pulse every 50 ms and near nothing
+ * between), small at high ones. {@code sigma} is not used then. The membrane's own filtering of that
+ * signal in the next layer is not modelled.
  */
 public class SoftLifActivation extends BaseActivationFunction {
     private static final long serialVersionUID = 1L;
@@ -42,6 +52,11 @@ public class SoftLifActivation extends BaseActivationFunction {
     @JsonProperty private double amplitude = 0.063;
     @JsonProperty private double gamma = 0.02;
     @JsonProperty private double sigma = 10.0;
+    /** {@value #NOISE_GAUSSIAN} or {@code spikes:SYNAPSE} (checkpoints from before it read as Gaussian). */
+    @JsonProperty private String noise = NOISE_GAUSSIAN;
+
+    public static final String NOISE_GAUSSIAN = "gaussian";
+    private static final String NOISE_SPIKES = "spikes:";
 
     /** MNIST parameters, soft LIF, sigma 10 (also the JSON constructor). */
     public SoftLifActivation() {
@@ -49,6 +64,13 @@ public class SoftLifActivation extends BaseActivationFunction {
 
     public SoftLifActivation(String mode, double tauRc, double tauRef, double gain, double biasOffset,
                              double amplitude, double gamma, double sigma) {
+        this(mode, tauRc, tauRef, gain, biasOffset, amplitude, gamma, sigma, NOISE_GAUSSIAN);
+    }
+
+    /** {@code noise}: {@value #NOISE_GAUSSIAN} (std {@code amplitude*sigma}) or {@code spikes:alpha:TAU} / {@code spikes:lowpass:TAU}. */
+    public SoftLifActivation(String mode, double tauRc, double tauRef, double gain, double biasOffset,
+                             double amplitude, double gamma, double sigma, String noise) {
+        this.noise = noise;
         this.mode = mode;
         this.tauRc = tauRc;
         this.tauRef = tauRef;
@@ -62,11 +84,16 @@ public class SoftLifActivation extends BaseActivationFunction {
 
     /** From a node neuron spec of type {@code softlif} or {@code lif}, with training noise {@code sigma}. */
     public static SoftLifActivation of(NeuronSpec spec, double sigma) {
+        return of(spec, sigma, NOISE_GAUSSIAN);
+    }
+
+    /** As {@link #of(NeuronSpec, double)} with a noise model: {@value #NOISE_GAUSSIAN} or {@code spikes:SYNAPSE}. */
+    public static SoftLifActivation of(NeuronSpec spec, double sigma, String noise) {
         if (!spec.type().equals(MODE_SOFTLIF) && !spec.type().equals(MODE_LIF)) {
             throw new IllegalArgumentException("not a LIF neuron type: " + spec.type());
         }
         return new SoftLifActivation(spec.type(), spec.tauRc(), spec.tauRef(), spec.gain(), spec.biasOffset(),
-                spec.amplitude(), spec.gamma(), sigma);
+                spec.amplitude(), spec.gamma(), sigma, noise);
     }
 
     /** The node spec this activation computes (noise is a training-only setting and not part of it). */
@@ -76,7 +103,7 @@ public class SoftLifActivation extends BaseActivationFunction {
 
     /** A copy with another training-noise sigma. */
     public SoftLifActivation withSigma(double newSigma) {
-        return new SoftLifActivation(mode, tauRc, tauRef, gain, biasOffset, amplitude, gamma, newSigma);
+        return new SoftLifActivation(mode, tauRc, tauRef, gain, biasOffset, amplitude, gamma, newSigma, noise);
     }
 
     private void validate() {
@@ -89,12 +116,69 @@ public class SoftLifActivation extends BaseActivationFunction {
         if (MODE_SOFTLIF.equals(mode) && !(gamma > 0)) {
             throw new IllegalArgumentException("softlif needs gamma > 0: " + this);
         }
+        noiseSynapse();
+    }
+
+    /**
+     * The synapse of spike-train noise, null for Gaussian noise.
+     *
+     * @throws IllegalArgumentException naming the value when it is neither form
+     */
+    static SynapseSpec parseNoise(String noise) {
+        if (noise == null || noise.equals(NOISE_GAUSSIAN)) {
+            return null;
+        }
+        if (noise.startsWith(NOISE_SPIKES)) {
+            try {
+                SynapseSpec s = SynapseSpec.parse(noise.substring(NOISE_SPIKES.length()));
+                if (!s.type().equals("none")) {
+                    return s;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // the common message below
+            }
+        }
+        throw new IllegalArgumentException("noise \"" + noise + "\": expected " + NOISE_GAUSSIAN
+                + " or spikes:alpha:<tau s> / spikes:lowpass:<tau s>, e.g. spikes:alpha:0.005");
+    }
+
+    private SynapseSpec noiseSynapse() {
+        return parseNoise(noise);
+    }
+
+    /**
+     * The steady-state value (Hz) of a regular spike train of {@code rate} Hz, each spike of unit area,
+     * filtered by a first-order low-pass ({@code alpha} false) or an alpha synapse {@code t/tau^2 exp(-t/tau)}
+     * with time constant {@code tau}, at phase {@code u} (0 = the spike, 1 = just before the next) of the
+     * interval. Summing the kernel over all earlier spikes, with {@code T = 1/rate}, {@code q = exp(-T/tau)}
+     * and {@code t = u*T}: low-pass {@code exp(-t/tau) / (tau (1-q))}; alpha
+     * {@code exp(-t/tau)/tau^2 * (t/(1-q) + T q/(1-q)^2)}. Its mean over {@code u} is {@code rate}.
+     */
+    static double filteredSpikeTrain(double rate, double u, double tau, boolean alpha) {
+        if (!(rate > 0.0)) {
+            return 0.0;
+        }
+        double period = 1.0 / rate;
+        double a = period / tau;
+        double q = Math.exp(-a);
+        double oneMinusQ = a < 1e-3 ? a * (1.0 - a * (0.5 - a / 6.0)) : 1.0 - q;
+        double t = u * period;
+        double decay = Math.exp(-t / tau);
+        if (!alpha) {
+            return decay / (tau * oneMinusQ);
+        }
+        return decay / (tau * tau) * (t / oneMinusQ + period * q / (oneMinusQ * oneMinusQ));
     }
 
     @Override
     public INDArray getActivation(INDArray in, boolean training) {
-        INDArray noise = training && sigma > 0 ? Nd4j.randn(in.dataType(), in.ordering(), in.shape()) : null;
-        return apply(in, noise, null);
+        INDArray draws = null;
+        if (training && noiseSynapse() != null) {
+            draws = Nd4j.rand(in.dataType(), in.ordering(), in.shape()); // phases, uniform in [0, 1)
+        } else if (training && sigma > 0) {
+            draws = Nd4j.randn(in.dataType(), in.ordering(), in.shape());
+        }
+        return apply(in, draws, null);
     }
 
     @Override
@@ -129,6 +213,9 @@ public class SoftLifActivation extends BaseActivationFunction {
         Elements nz = noise == null ? null : Elements.of(noise);
         Elements ep = epsilon == null ? null : Elements.of(epsilon);
         int chunks = n < 32_768 ? 1 : Runtime.getRuntime().availableProcessors();
+        SynapseSpec spikes = noiseSynapse();
+        boolean alpha = spikes != null && spikes.type().equals("alpha");
+        double tau = spikes == null ? 0.0 : spikes.tau();
         java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
             int from = (int) ((long) n * c / chunks);
             int to = (int) ((long) n * (c + 1) / chunks);
@@ -139,9 +226,11 @@ public class SoftLifActivation extends BaseActivationFunction {
                 if (ep != null) {
                     out = ep.get(i) * derivative(xi);
                 } else {
-                    out = amplitude * rate(xi);
+                    double r = rate(xi);
+                    out = amplitude * r;
                     if (nz != null && gain * xi + biasOffset > 1.0) {
-                        out = Math.max(0.0, out + noiseStd * nz.get(i));
+                        out = spikes != null ? amplitude * filteredSpikeTrain(r, nz.get(i), tau, alpha)
+                                : Math.max(0.0, out + noiseStd * nz.get(i));
                     }
                 }
                 x.set(i, out);
@@ -278,6 +367,10 @@ public class SoftLifActivation extends BaseActivationFunction {
         return sigma;
     }
 
+    public String getNoise() {
+        return noise;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -287,17 +380,18 @@ public class SoftLifActivation extends BaseActivationFunction {
             return false;
         }
         return mode.equals(a.mode) && tauRc == a.tauRc && tauRef == a.tauRef && gain == a.gain
-                && biasOffset == a.biasOffset && amplitude == a.amplitude && gamma == a.gamma && sigma == a.sigma;
+                && biasOffset == a.biasOffset && amplitude == a.amplitude && gamma == a.gamma && sigma == a.sigma
+                && Objects.equals(noise, a.noise);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(mode, tauRc, tauRef, gain, biasOffset, amplitude, gamma, sigma);
+        return Objects.hash(mode, tauRc, tauRef, gain, biasOffset, amplitude, gamma, sigma, noise);
     }
 
     @Override
     public String toString() {
         return mode + "(tauRc=" + tauRc + ", tauRef=" + tauRef + ", gain=" + gain + ", biasOffset=" + biasOffset
-                + ", amplitude=" + amplitude + ", gamma=" + gamma + ", sigma=" + sigma + ")";
+                + ", amplitude=" + amplitude + ", gamma=" + gamma + ", sigma=" + sigma + ", noise=" + noise + ")";
     }
 }

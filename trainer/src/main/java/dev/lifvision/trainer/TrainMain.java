@@ -219,7 +219,7 @@ public final class TrainMain implements Runnable {
                 if (!neuronType.equals("softlif") && !neuronType.equals("lif")) {
                     throw new IllegalArgumentException("--neuron must be softlif or lif, got '" + neuronType + "'");
                 }
-                n = new Architecture.Neuron(neuronType, n.tauRc(), n.tauRef(), n.gain(), n.amplitude(), n.gamma(), n.noiseSigma());
+                n = n.withType(neuronType);
             }
             Architecture tuned = new Architecture(a.name(), a.description(), a.input(), n, a.layers(),
                     new Architecture.Training(t.optimizer(), t.learningRate() * lrScale, t.momentum(), List.of(),

@@ -325,6 +325,7 @@ public final class Trainer {
                 .put("ann_test_accuracy", testAcc).put("ann_validation_accuracy", bestVal)
                 .put("training_seconds", Math.round(elapsed)).put("git_revision", gitRevision())
                 .put("created", Instant.now().toString()).put("noise_sigma", arch.neuron().noiseSigma())
+                .put("noise", arch.neuron().noise())
                 .put("optimizer", t.optimizer()).put("batch", batch).put("neuron", arch.neuron().type());
         Bundle bundle = BundleExporter.export(best, arch, all.classNames(), mean, opt.store(), prov);
         bundle.write(opt.out(), opt.force());

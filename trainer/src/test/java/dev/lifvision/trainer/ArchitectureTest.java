@@ -59,4 +59,19 @@ class ArchitectureTest {
         assertTrue(e.getMessage().contains("a.yaml"), e.getMessage());
         assertThrows(IOException.class, () -> Architecture.resolve("no-such-arch"));
     }
+
+    @Test
+    void trainingNoiseModel() throws IOException {
+        String head = "name: x\ninput: {height: 28, width: 28, channels: 1}\n";
+        String tail = "layers:\n  - {type: output}\n";
+        Path f = dir.resolve("n.yaml");
+        Files.writeString(f, head + tail);
+        assertEquals(SoftLifActivation.NOISE_GAUSSIAN, Architecture.load(f).neuron().noise());
+        Files.writeString(f, head + "neuron: {type: softlif, noise: \"spikes:alpha:0.005\"}\n" + tail);
+        assertEquals("spikes:alpha:0.005", Architecture.load(f).neuron().noise());
+        for (String badNoise : new String[] {"spikes:none", "poisson", "spikes:alpha:-1"}) {
+            IOException e = parseError(head + "neuron: {type: softlif, noise: \"" + badNoise + "\"}\n" + tail);
+            assertTrue(e.getMessage().contains("neuron.noise") && e.getMessage().contains(badNoise), e.getMessage());
+        }
+    }
 }

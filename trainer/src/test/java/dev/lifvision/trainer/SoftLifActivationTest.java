@@ -117,4 +117,65 @@ class SoftLifActivationTest {
         assertEquals(std, Math.sqrt(var), 0.05 * std);
         assertEquals(0.0, mean, 0.05 * std);
     }
+
+    /** The closed form against a regular spike train pushed through the filter's ODEs in small steps. */
+    @Test
+    void filteredSpikeTrainMatchesADirectSimulation() {
+        double tau = 0.005, dt = 1e-6;
+        for (boolean alpha : new boolean[] {false, true}) {
+            for (double rate : new double[] {3.0, 20.0, 150.0, 900.0}) {
+                double period = 1.0 / rate;
+                int steps = (int) Math.round(period / dt);
+                double s1 = 0, s2 = 0; // low-pass, and alpha as two low-pass stages in cascade
+                double mean = 0;
+                int warm = (int) Math.ceil(40 * tau / period) + 1;
+                for (int k = 0; k <= warm; k++) {
+                    s1 += 1.0 / tau; // a spike of unit area
+                    for (int i = 0; i < steps; i++) {
+                        double u = (double) i / steps;
+                        if (k == warm && i % Math.max(1, steps / 50) == 0) {
+                            double want = alpha ? s2 : s1;
+                            double got = SoftLifActivation.filteredSpikeTrain(rate, u, tau, alpha);
+                            assertEquals(want, got, 2e-3 * Math.max(want, rate), "rate " + rate + " u " + u + " alpha " + alpha);
+                        }
+                        if (k == warm) {
+                            mean += SoftLifActivation.filteredSpikeTrain(rate, u, tau, alpha) / steps;
+                        }
+                        double d1 = -s1 / tau, d2 = (s1 - s2) / tau;
+                        s1 += dt * d1;
+                        s2 += dt * d2;
+                    }
+                }
+                assertEquals(rate, mean, 1e-3 * rate, "mean over the interval is the rate");
+            }
+        }
+        assertEquals(0.0, SoftLifActivation.filteredSpikeTrain(0.0, 0.5, tau, true), 0.0);
+    }
+
+    @Test
+    void spikeTrainNoiseIsUnbiasedAndLargeAtLowRates() {
+        Nd4j.getRandom().setSeed(7);
+        SoftLifActivation act = SoftLifActivation.of(NeuronSpec.cifar(), 10.0, "spikes:alpha:0.005");
+        int n = 40_000;
+        for (double x : new double[] {-1.0, 0.2, 5.0}) {
+            INDArray in = Nd4j.valueArrayOf(new long[] {n}, (float) x);
+            double clean = act.getActivation(in.dup(), false).getDouble(0);
+            INDArray noisy = act.getActivation(in.dup(), true);
+            double mean = noisy.meanNumber().doubleValue();
+            double std = noisy.stdNumber().doubleValue();
+            assertTrue(noisy.minNumber().doubleValue() >= 0.0);
+            System.out.printf("x %.1f: clean %.4f, noisy mean %.4f std %.4f%n", x, clean, mean, std);
+            if (x < 0) {
+                assertEquals(0.0, std, 0.0, "no noise below threshold");
+                continue;
+            }
+            assertEquals(clean, mean, 0.03 * clean, "zero-mean noise at x=" + x);
+            double rate = clean / act.getAmplitude();
+            double expectStd = x < 1 ? 0.8 * clean : 0.05 * clean; // a slow unit sees sparse pulses, a fast one a ripple
+            assertTrue(x < 1 ? std > expectStd : std < 0.5 * clean && std > expectStd,
+                    "std " + std + " at rate " + rate + " Hz");
+        }
+        assertEquals(act, act.withSigma(10.0));
+        assertEquals("spikes:alpha:0.005", act.withSigma(3.0).getNoise());
+    }
 }

@@ -77,6 +77,10 @@ class SoftLifNetworkTest {
         Object backAct = ((DenseLayer) back.getConf(2).getLayer()).getActivationFn();
         assertEquals(act, backAct);
         assertEquals(json, back.toJson());
+        SoftLifActivation spikes = new SoftLifActivation("softlif", 0.05, 0.001, 0.825, 1.0, 0.063, 0.02, 10.0,
+                "spikes:alpha:0.005");
+        assertEquals(spikes, ((DenseLayer) MultiLayerConfiguration.fromJson(smallConvNet(spikes, DataType.FLOAT).toJson())
+                .getConf(2).getLayer()).getActivationFn(), "the noise model survives a checkpoint");
         assertEquals(new SoftLifActivation(), MultiLayerConfiguration.fromJson(
                 smallConvNet(new SoftLifActivation(), DataType.FLOAT).toJson()).getConf(0).getLayer() instanceof
                 ConvolutionLayer c ? c.getActivationFn() : null);
