@@ -77,7 +77,7 @@ class RetrainLoopTest {
         Path out = dir.resolve("mnist-field.lifb");
         long t1 = System.nanoTime();
         String[] ft = run("finetune", "--base", "mnist", "--data", "folder:" + rec.captures(), "--mix", "mnist:" + mnist,
-                "--mix-ratio", "0.85", "--neuron", "lif", "--epochs", "4", "--lr-scale", "0.3", "--store", "int8",
+                "--mix-ratio", "0.9", "--neuron", "lif", "--epochs", "8", "--lr-scale", "0.2", "--store", "int8",
                 "--out", out.toString(), "--also", "shifted=folder:" + rec.heldOut(), "--report-rate", "300",
                 "--report-spiking", "0");
         assertEquals("0", ft[0], ft[1] + ft[2]);
