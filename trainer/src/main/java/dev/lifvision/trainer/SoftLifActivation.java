@@ -193,7 +193,8 @@ public class SoftLifActivation extends BaseActivationFunction {
      * clipped at 0; or, with {@code spikes}, the filtered spike train at phases {@code noise}) or, with
      * {@code epsilon}, {@code epsilon * d activation / dx}. Written as a Java loop over the raw buffer
      * because the same function as some twenty ND4J element-wise ops cost more than half of a training
-     * step (measured: 1.33 s per batch of the paper MNIST net against 0.62 s with ReLU). Computed in double, like the node's {@link LifRate}, whose values it matches to 1e-5.
+     * step (measured: 1.33 s per batch of the paper MNIST net against 0.62 s with ReLU). Computed in
+     * double, like the node's {@link LifRate}, whose values it matches to 1e-5.
      */
     private INDArray apply(INDArray in, INDArray noise, SynapseSpec spikes, INDArray epsilon) {
         boolean direct = plain(in) && (noise == null || plain(noise) && noise.ordering() == in.ordering())
