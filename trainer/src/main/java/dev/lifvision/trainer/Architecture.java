@@ -65,9 +65,13 @@ public record Architecture(String name, String description, Input input, Neuron 
     public record Layer(String type, int filters, int kernel, int stride, int padding, int units, double rate) {
     }
 
+    /**
+     * @param averageFrom first epoch whose weights enter the export's weight average (stochastic weight
+     *                    averaging over the last epochs), 0: none; see {@link Trainer}
+     */
     public record Training(String optimizer, double learningRate, double momentum, List<Integer> decayEpochs,
                            double decayFactor, int batch, int epochs, int patience, double weightDecay,
-                           int validation, long seed) {
+                           int validation, long seed, int averageFrom) {
     }
 
     public record Simulation(double dt, String synapse, double presentation, double readoutStart, double readoutEnd) {
@@ -277,7 +281,7 @@ public record Architecture(String name, String description, Input input, Neuron 
             }
             JsonNode tr = obj(root, "training", "training");
             onlyKeys(tr, "training", "optimizer", "learning_rate", "momentum", "decay_epochs", "decay_factor", "batch",
-                    "epochs", "patience", "weight_decay", "validation", "seed");
+                    "epochs", "patience", "weight_decay", "validation", "seed", "average_from");
             List<Integer> decay = new ArrayList<>();
             JsonNode de = tr.get("decay_epochs");
             if (de != null && !de.isNull()) {
@@ -299,7 +303,12 @@ public record Architecture(String name, String description, Input input, Neuron 
                     integer(tr, "patience", "training.patience", 5, 1, 100000),
                     num(tr, "weight_decay", "training.weight_decay", 0, 0, 1),
                     integer(tr, "validation", "training.validation", 5000, 0, 10_000_000),
-                    (long) num(tr, "seed", "training.seed", 1, -9e15, 9e15));
+                    (long) num(tr, "seed", "training.seed", 1, -9e15, 9e15),
+                    integer(tr, "average_from", "training.average_from", 0, 0, 100000));
+            if (training.averageFrom() > training.epochs()) {
+                throw bad("training.average_from", training.averageFrom() + " is after the last epoch ("
+                        + training.epochs() + ")");
+            }
             JsonNode si = obj(root, "simulation", "simulation");
             onlyKeys(si, "simulation", "dt", "synapse", "presentation", "readout");
             double rs = 0.1, re = 0.2;

@@ -65,7 +65,9 @@ public final class TrainMain implements Runnable {
 
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Train an architecture on a dataset; checkpoint every epoch; export the",
-                    "best epoch (by validation accuracy).", "",
+                    "best epoch (by validation accuracy), or the mean of the last epochs'",
+                    "weights when the architecture sets training.average_from and the mean",
+                    "validates at least as well.", "",
                     "Example:", "  lifvision-train train --arch mnist-paper \\",
                     "      --data mnist:../shared/datasets/mnist --out mnist.lifb"})
     static final class Train implements Callable<Integer> {
@@ -106,9 +108,9 @@ public final class TrainMain implements Runnable {
             Dl4jSetup.enableOneDnnHelpers();
             var r = new Trainer(log).train(a, data, new Trainer.Options(output.out, output.work(), output.resume,
                     output.force, epochs, batch, limit, validation, store, maxThisRun));
-            System.out.printf(Locale.ROOT, "%s: test error %.2f %% (rate ANN), best validation error %.2f %% at epoch %d, "
-                    + "%.1f min of training%n", output.out, 100 * (1 - r.testAccuracy()), 100 * (1 - r.bestValAccuracy()),
-                    r.epochs(), r.seconds() / 60);
+            System.out.printf(Locale.ROOT, "%s: test error %.2f %% (rate ANN), validation error %.2f %% (%s), "
+                    + "%.1f min of training%n", output.out, 100 * (1 - r.testAccuracy()), 100 * (1 - r.valAccuracy()),
+                    r.exported(), r.seconds() / 60);
             return 0;
         }
     }
@@ -224,7 +226,7 @@ public final class TrainMain implements Runnable {
             Architecture tuned = new Architecture(a.name(), a.description(), a.input(), n, a.layers(),
                     new Architecture.Training(t.optimizer(), t.learningRate() * lrScale, t.momentum(), List.of(),
                             t.decayFactor(), t.batch(), epochs, Math.max(2, epochs), t.weightDecay(), t.validation(),
-                            t.seed()), a.simulation());
+                            t.seed(), 0), a.simulation());
             PrintWriter log = spec.commandLine().getErr();
             // the original test set for the table: --mix's, else the base's own dataset when it is here
             String original = mix;

@@ -34,6 +34,13 @@ import java.util.SplittableRandom;
  * the optimizer state, {@code best.zip}, {@code state.json}, {@code metrics.csv}), so a killed run
  * continues with {@code --resume}; the random streams are re-seeded per epoch from the seed, so a
  * resumed run gives the same weights as an uninterrupted one.
+ *
+ * <p>With {@code training.average_from: N} every epoch from N on also keeps its weights
+ * ({@code epoch-NNN.zip}), and the export is their mean when that scores at least as well on the
+ * validation split as the best single epoch (stochastic weight averaging, Izmailov et al. 2018): at a
+ * low learning rate under the training noise the weights wander around a minimum, and their mean
+ * generalises better than any one point of the walk. The mean is taken from the kept files at export,
+ * so a resumed run, or {@code --resume --max-epochs-this-run 0}, computes the same one.
  */
 public final class Trainer {
     /** Images of the training split scored each epoch for the train-accuracy curve (no augmentation, no noise). */
@@ -44,7 +51,8 @@ public final class Trainer {
                           Integer limit, Integer validation, String store, int maxEpochsThisRun) {
     }
 
-    public record Result(Bundle bundle, double testAccuracy, double bestValAccuracy, int epochs, double seconds) {
+    /** @param exported what the bundle holds: "epoch 11", or "the mean of epochs 16-22" */
+    public record Result(Bundle bundle, double testAccuracy, double valAccuracy, String exported, double seconds) {
     }
 
     private final PrintWriter log;
@@ -183,6 +191,11 @@ public final class Trainer {
             throw new IOException("validation split of " + validation + " images leaves nothing to train on ("
                     + all.size() + " images)");
         }
+        int averageFrom = t.averageFrom();
+        if (averageFrom > epochs) {
+            throw new IOException(arch.name() + ": training.average_from " + averageFrom + " is after the last epoch ("
+                    + epochs + ")");
+        }
         String dataHash = hash(all);
         ImageSet shuffled = all.shuffled(t.seed());
         int[] valIdx = new int[validation];
@@ -210,6 +223,11 @@ public final class Trainer {
             // a fresh run must not mix with an older best.zip
             Files.deleteIfExists(work.resolve("best.zip"));
             Files.deleteIfExists(work.resolve("last.zip"));
+            try (var old = Files.newDirectoryStream(work, "epoch-*.zip")) {
+                for (Path f : old) {
+                    Files.delete(f);
+                }
+            }
         }
         ObjectMapper json = new ObjectMapper();
         MultiLayerNetwork net;
@@ -307,6 +325,9 @@ public final class Trainer {
                 sinceBest++;
             }
             save(net, work.resolve("last.zip"), true);
+            if (averageFrom > 0 && epoch >= averageFrom) {
+                save(net, epochFile(work, epoch), false);
+            }
             ObjectNode s = json.createObjectNode();
             s.put("architecture", arch.name()).put("data", dataSpec).put("epoch", epoch).put("best_val_accuracy", bestVal)
                     .put("best_epoch", bestEpoch).put("since_best", sinceBest).put("seconds", elapsed);
@@ -315,25 +336,70 @@ public final class Trainer {
             lastEpoch = epoch;
         }
         MultiLayerNetwork best = ModelSerializer.restoreMultiLayerNetwork(work.resolve("best.zip").toFile(), false);
+        double exportVal = bestVal;
+        String averaged = null;
+        if (averageFrom > 0) {
+            List<Path> kept = new ArrayList<>();
+            for (int e = averageFrom; e <= lastEpoch; e++) {
+                kept.add(epochFile(work, e));
+            }
+            Path missing = kept.stream().filter(f -> !Files.exists(f)).findFirst().orElse(null);
+            if (kept.size() < 2 || missing != null) {
+                log.printf(Locale.ROOT, "no weight average: %s%n", missing != null ? missing + " is missing"
+                        : "the run ended before two epochs from epoch " + averageFrom);
+            } else {
+                MultiLayerNetwork averagedNet = average(kept);
+                double meanVal = (val == null ? evaluate(averagedNet, train, scoreIdx) : evaluate(averagedNet, val, null))[1];
+                boolean take = meanVal >= bestVal;
+                log.printf(Locale.ROOT, "weight average of epochs %d-%d: validation error %.2f %% (best single epoch %d: "
+                                + "%.2f %%); exporting %s%n", averageFrom, lastEpoch, 100 * (1 - meanVal), bestEpoch,
+                        100 * (1 - bestVal), take ? "the average" : "epoch " + bestEpoch);
+                if (take) {
+                    best = averagedNet;
+                    exportVal = meanVal;
+                    averaged = averageFrom + "-" + lastEpoch;
+                }
+            }
+        }
         double testAcc = evaluate(best, testData, null)[1];
-        log.printf(Locale.ROOT, "best epoch %d: validation error %.2f %%, test error %.2f %% (rate ANN)%n", bestEpoch,
-                100 * (1 - bestVal), 100 * (1 - testAcc));
+        log.printf(Locale.ROOT, "%s: validation error %.2f %%, test error %.2f %% (rate ANN)%n",
+                averaged != null ? "weight average of epochs " + averaged : "best epoch " + bestEpoch,
+                100 * (1 - exportVal), 100 * (1 - testAcc));
         ObjectNode prov = json.createObjectNode();
         prov.put("tool", "lifvision-train").put("architecture", arch.name()).put("dataset", dataSpec)
                 .put("dataset_sha256", dataHash).put("training_images", train.size()).put("validation_images", validation)
-                .put("epochs", bestEpoch).put("epochs_run", lastEpoch).put("seed", t.seed())
-                .put("ann_test_accuracy", testAcc).put("ann_validation_accuracy", bestVal)
+                .put("epochs", averaged != null ? lastEpoch : bestEpoch).put("epochs_run", lastEpoch).put("seed", t.seed())
+                .put("ann_test_accuracy", testAcc).put("ann_validation_accuracy", exportVal)
                 .put("training_seconds", Math.round(elapsed)).put("git_revision", gitRevision())
                 .put("created", Instant.now().toString()).put("noise_sigma", arch.neuron().noiseSigma())
                 .put("noise", arch.neuron().noise())
                 .put("optimizer", t.optimizer()).put("batch", batch).put("neuron", arch.neuron().type());
+        if (averaged != null) {
+            prov.put("averaged_epochs", averaged);
+        }
         Bundle bundle = BundleExporter.export(best, arch, all.classNames(), mean, opt.store(), prov);
         bundle.write(opt.out(), opt.force());
         Path csv = sibling(opt.out(), ".metrics.csv");
         Files.copy(work.resolve("metrics.csv"), csv, StandardCopyOption.REPLACE_EXISTING);
         LearningCurves.write(csv, sibling(opt.out(), ".curves.png"), arch.name());
         log.printf(Locale.ROOT, "wrote %s, %s and %s%n", opt.out(), csv, sibling(opt.out(), ".curves.png"));
-        return new Result(bundle, testAcc, bestVal, bestEpoch, elapsed);
+        return new Result(bundle, testAcc, exportVal, averaged != null ? "the mean of epochs " + averaged
+                : "epoch " + bestEpoch, elapsed);
+    }
+
+    static Path epochFile(Path work, int epoch) {
+        return work.resolve(String.format(Locale.ROOT, "epoch-%03d.zip", epoch));
+    }
+
+    /** The network of the first checkpoint with every parameter the mean of the checkpoints'. */
+    static MultiLayerNetwork average(List<Path> checkpoints) throws IOException {
+        MultiLayerNetwork mean = ModelSerializer.restoreMultiLayerNetwork(checkpoints.get(0).toFile(), false);
+        INDArray sum = mean.params().dup();
+        for (Path f : checkpoints.subList(1, checkpoints.size())) {
+            sum.addi(ModelSerializer.restoreMultiLayerNetwork(f.toFile(), false).params());
+        }
+        mean.setParams(sum.divi(checkpoints.size()));
+        return mean;
     }
 
     static Path sibling(Path out, String suffix) {

@@ -11,6 +11,7 @@ import dev.lifvision.network.Network;
 import dev.lifvision.network.SimOptions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,5 +169,55 @@ class TrainerTest {
                         Integer.MAX_VALUE));
         assertEquals(b.manifest().labels(), Bundle.read(same).manifest().labels());
         assertTrue(kept.testAccuracy() > 0.9, "accuracy " + kept.testAccuracy());
+    }
+
+    @Test
+    void exportsTheMeanOfTheLastEpochsWhenItValidatesAtLeastAsWellAsTheBestEpoch() throws Exception {
+        Path avgArch = Files.writeString(dir.resolve("bars-avg.yaml"),
+                Files.readString(arch).replace("seed: 3}", "seed: 3, average_from: 2}"));
+        Architecture a = Architecture.load(avgArch);
+        assertEquals(2, a.training().averageFrom());
+        Path out = dir.resolve("avg.lifb");
+        StringWriter log = new StringWriter();
+        var r = new Trainer(new PrintWriter(log, true)).train(a, "folder:" + data, options(out, false, null, Integer.MAX_VALUE));
+        Path work = Trainer.sibling(out, ".work");
+        assertFalse(Files.exists(work.resolve("epoch-001.zip")), "epochs before average_from are not kept");
+        Path e2 = work.resolve("epoch-002.zip");
+        Path e3 = work.resolve("epoch-003.zip");
+        INDArray p2 = ModelSerializer.restoreMultiLayerNetwork(e2.toFile(), false).params();
+        INDArray p3 = ModelSerializer.restoreMultiLayerNetwork(e3.toFile(), false).params();
+        assertNotEquals(p2, p3, "the two epochs' weights differ");
+        MultiLayerNetwork mean = Trainer.average(java.util.List.of(e2, e3));
+        assertTrue(p2.add(p3).divi(2).equalsWithEps(mean.params(), 1e-7), "the average is the mean of the two");
+        assertTrue(log.toString().contains("weight average of epochs 2-3: validation error"), log.toString());
+
+        // the bundle holds the average or the best epoch, whichever validated better (ties: the average)
+        Bundle b = Bundle.read(out);
+        boolean averaged = b.manifest().provenance().path("averaged_epochs").asText().equals("2-3");
+        assertEquals(averaged ? "the mean of epochs 2-3" : "epoch " + b.manifest().provenance().path("epochs").asInt(),
+                r.exported());
+        MultiLayerNetwork expected = averaged ? mean
+                : ModelSerializer.restoreMultiLayerNetwork(work.resolve("best.zip").toFile(), false);
+        assertTrue(expected.params().equalsWithEps(imported(b, a).params(), 1e-6), "bundle weights = " + r.exported());
+
+        // re-exporting from the checkpoints computes the same average
+        Path again = dir.resolve("avg-again.lifb");
+        new Trainer(new PrintWriter(new StringWriter())).train(a, "folder:" + data,
+                new Trainer.Options(again, work, true, false, null, null, null, null, "float32", 0));
+        assertTrue(imported(b, a).params().equalsWithEps(imported(Bundle.read(again), a).params(), 0));
+
+        IOException late = assertThrows(IOException.class, () -> new Trainer(new PrintWriter(new StringWriter()))
+                .train(a, "folder:" + data, options(dir.resolve("late.lifb"), false, 1, 1)));
+        assertTrue(late.getMessage().contains("training.average_from 2 is after the last epoch (1)"), late.getMessage());
+        Path bad = Files.writeString(dir.resolve("bars-bad.yaml"),
+                Files.readString(arch).replace("seed: 3}", "seed: 3, average_from: 4}"));
+        IOException parse = assertThrows(IOException.class, () -> Architecture.load(bad));
+        assertTrue(parse.getMessage().contains("training.average_from") && parse.getMessage().contains("4"), parse.getMessage());
+    }
+
+    private static MultiLayerNetwork imported(Bundle b, Architecture a) {
+        MultiLayerNetwork net = NetworkFactory.build(a, b.manifest().labels().size());
+        BundleImporter.load(b, net, a, true);
+        return net;
     }
 }
