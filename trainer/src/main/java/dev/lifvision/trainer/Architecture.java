@@ -61,8 +61,25 @@ public record Architecture(String name, String description, Input input, Neuron 
         }
     }
 
-    /** type: conv2d, locally_connected, avgpool, dense, dropout, output. */
-    public record Layer(String type, int filters, int kernel, int stride, int padding, int units, double rate) {
+    /**
+     * type: conv2d, locally_connected, avgpool, dense, dropout, output. {@code batchNorm} (conv2d and
+     * dense): batch normalisation between the layer's weights and its neurons while training, folded
+     * into the weights and biases at export, so the node sees a plain layer.
+     */
+    public record Layer(String type, int filters, int kernel, int stride, int padding, int units, double rate,
+                        boolean batchNorm) {
+        Layer withoutBatchNorm() {
+            return new Layer(type, filters, kernel, stride, padding, units, rate, false);
+        }
+    }
+
+    /**
+     * The same network with batch normalisation folded away: what a bundle holds, so the shape to
+     * load one into for fine-tuning.
+     */
+    public Architecture withoutBatchNorm() {
+        return new Architecture(name, description, input, neuron,
+                layers.stream().map(Layer::withoutBatchNorm).toList(), training, simulation);
     }
 
     /**
@@ -128,6 +145,17 @@ public record Architecture(String name, String description, Input input, Neuron 
         Reader(String where, JsonNode root) {
             this.where = where;
             this.root = root;
+        }
+
+        boolean bool(JsonNode parent, String key, String path) throws IOException {
+            JsonNode n = parent.get(key);
+            if (n == null || n.isNull()) {
+                return false;
+            }
+            if (!n.isBoolean()) {
+                throw bad(path, "expected true or false, got '" + n.asText() + "'");
+            }
+            return n.asBoolean();
         }
 
         IOException bad(String key, String what) {
@@ -247,9 +275,11 @@ public record Architecture(String name, String description, Input input, Neuron 
                     throw bad(p + ".type", "unknown layer type '" + type + "' (expected one of " + new java.util.TreeSet<>(LAYER_TYPES) + ")");
                 }
                 switch (type) {
-                    case "conv2d", "locally_connected" -> onlyKeys(l, p, "type", "filters", "kernel", "stride", "padding");
+                    case "conv2d" -> onlyKeys(l, p, "type", "filters", "kernel", "stride", "padding", "batch_norm");
+                    case "locally_connected" -> onlyKeys(l, p, "type", "filters", "kernel", "stride", "padding");
                     case "avgpool" -> onlyKeys(l, p, "type", "size", "stride", "padding");
-                    case "dense", "output" -> onlyKeys(l, p, "type", "units");
+                    case "dense" -> onlyKeys(l, p, "type", "units", "batch_norm");
+                    case "output" -> onlyKeys(l, p, "type", "units");
                     default -> onlyKeys(l, p, "type", "rate");
                 }
                 boolean pool = type.equals("avgpool");
@@ -262,7 +292,7 @@ public record Architecture(String name, String description, Input input, Neuron 
                         kernel, integer(l, "stride", p + ".stride", pool ? Math.max(1, kernel) : 1, 1, 64),
                         integer(l, "padding", p + ".padding", 0, 0, 64), integer(l, "units", p + ".units",
                         type.equals("dense") ? -1 : 0, -1, 1 << 20),
-                        num(l, "rate", p + ".rate", 0.5, 0, 0.99)));
+                        num(l, "rate", p + ".rate", 0.5, 0, 0.99), bool(l, "batch_norm", p + ".batch_norm")));
                 Layer added = layers.get(layers.size() - 1);
                 if (added.filters() == -1) {
                     throw bad(p + ".filters", "missing");

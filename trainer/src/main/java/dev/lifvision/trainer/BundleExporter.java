@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,13 +55,14 @@ public final class BundleExporter {
                     LayerSpec s = LayerSpec.conv2d("conv" + index, shape, l.filters(), l.kernel(), l.kernel(), l.stride(),
                             l.stride(), l.padding(), l.padding(), neuron);
                     INDArray wt = net.getLayer(dl).getParam("W").permute(2, 3, 1, 0).dup('c');
-                    putWeights(tensors, s.weights(), new int[]{l.kernel(), l.kernel(), c, l.filters()}, wt, store);
-                    tensors.put(s.bias(), tensor(new int[]{l.filters()}, net.getLayer(dl).getParam("b"), store));
+                    INDArray[] wb = foldBatchNorm(net, dl, l, wt, l.filters());
+                    putWeights(tensors, s.weights(), new int[]{l.kernel(), l.kernel(), c, l.filters()}, wb[0], store);
+                    tensors.put(s.bias(), tensor(new int[]{l.filters()}, wb[1], store));
                     layers.add(s);
                     h = s.outShape()[0];
                     w = s.outShape()[1];
                     c = l.filters();
-                    dl++;
+                    dl += NetworkFactory.dl4jLayers(l);
                 }
                 case "locally_connected" -> {
                     LayerSpec s = LayerSpec.locallyConnected("local" + index, shape, l.filters(), l.kernel(), l.kernel(),
@@ -103,14 +105,15 @@ public final class BundleExporter {
                         // DL4J flattens NCHW as (c, y, x); the node flattens channels-last as (y, x, c)
                         wt = wt.reshape('c', c, h, w, units).permute(1, 2, 0, 3).dup('c');
                     }
-                    putWeights(tensors, s.weights(), new int[]{h * w * c, units}, wt, store);
-                    tensors.put(s.bias(), tensor(new int[]{units}, net.getLayer(dl).getParam("b"), store));
+                    INDArray[] wb = foldBatchNorm(net, dl, l, wt, units);
+                    putWeights(tensors, s.weights(), new int[]{h * w * c, units}, wb[0], store);
+                    tensors.put(s.bias(), tensor(new int[]{units}, wb[1], store));
                     layers.add(s);
                     h = 1;
                     w = 1;
                     c = units;
                     flat = true;
-                    dl++;
+                    dl += NetworkFactory.dl4jLayers(l);
                 }
                 case "dropout" -> dl++;
                 default -> throw new IllegalArgumentException("cannot export layer type " + l.type());
@@ -128,6 +131,27 @@ public final class BundleExporter {
                 s.readoutEnd(), "reset");
         Manifest m = new Manifest(Manifest.FORMAT_VERSION, arch.name(), labels, spec, layers, sim, null, provenance, null);
         return new Bundle(m, tensors);
+    }
+
+    /**
+     * [weights, bias] of DL4J layer {@code dl}, whose weights {@code wt} are already in the bundle's
+     * layout (outputs on the last axis). With batch normalisation (the next DL4J layer) its inference
+     * form gamma * (x - mean) / sqrt(var + eps) + beta is folded in: the weights of output o scale by
+     * s = gamma / sqrt(var + eps), and the bias becomes beta - mean * s.
+     */
+    static INDArray[] foldBatchNorm(MultiLayerNetwork net, int dl, Architecture.Layer l, INDArray wt, int outputs) {
+        if (!l.batchNorm()) {
+            return new INDArray[]{wt, net.getLayer(dl).getParam("b")};
+        }
+        var bn = net.getLayer(dl + 1);
+        INDArray variance = bn.getParam("var").reshape(outputs).castTo(DataType.DOUBLE);
+        INDArray s = bn.getParam("gamma").reshape(outputs).castTo(DataType.DOUBLE)
+                .div(Transforms.sqrt(variance.add(NetworkFactory.BATCH_NORM_EPS), false));
+        long[] shape = wt.shape();
+        INDArray w = wt.castTo(DataType.DOUBLE).dup('c').reshape('c', -1, outputs).mulRowVector(s).reshape('c', shape);
+        INDArray b = bn.getParam("beta").reshape(outputs).castTo(DataType.DOUBLE)
+                .sub(bn.getParam("mean").reshape(outputs).castTo(DataType.DOUBLE).mul(s));
+        return new INDArray[]{w.castTo(DataType.FLOAT), b.castTo(DataType.FLOAT)};
     }
 
     private static Tensor tensor(int[] shape, INDArray a, String store) {

@@ -22,6 +22,10 @@ final class BundleImporter {
      *                   initialisation
      */
     static void load(Bundle bundle, MultiLayerNetwork net, Architecture arch, boolean keepOutput) {
+        if (arch.layers().stream().anyMatch(Architecture.Layer::batchNorm)) {
+            // a bundle's weights have the normalisation folded in; nothing to load it into
+            throw new IllegalArgumentException(arch.name() + ": load a bundle into arch.withoutBatchNorm()");
+        }
         List<LayerSpec> specs = bundle.manifest().layers();
         int s = 0;
         int dl = 0;

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -17,6 +18,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
@@ -34,7 +36,9 @@ import java.util.Map;
  * Turns an {@link Architecture} into a DL4J network (NCHW, float32). Each architecture layer maps
  * to one DL4J layer, except a locally connected layer: {@link LocallyConnectedLayer} (ours; DL4J's
  * scrambles positions) is a SameDiff layer, which takes only built-in activations, so it is linear
- * and an {@link ActivationLayer} applies the soft-LIF after it.
+ * and an {@link ActivationLayer} applies the soft-LIF after it. A layer with {@code batch_norm} is
+ * three DL4J layers: its weights (linear, no bias: batch normalisation's beta takes its place),
+ * {@link BatchNormalization} and an {@link ActivationLayer}; see {@link #dl4jLayers}.
  */
 public final class NetworkFactory {
     private NetworkFactory() {
@@ -85,7 +89,11 @@ public final class NetworkFactory {
             switch (l.type()) {
                 case "conv2d" -> {
                     list.layer(new ConvolutionLayer.Builder(l.kernel(), l.kernel()).stride(l.stride(), l.stride())
-                            .padding(l.padding(), l.padding()).nOut(l.filters()).activation(act).build());
+                            .padding(l.padding(), l.padding()).nOut(l.filters()).hasBias(!l.batchNorm())
+                            .activation(l.batchNorm() ? new ActivationIdentity() : act).build());
+                    if (l.batchNorm()) {
+                        addBatchNorm(list, act);
+                    }
                     channels = l.filters();
                 }
                 case "locally_connected" -> {
@@ -96,7 +104,13 @@ public final class NetworkFactory {
                 case "avgpool" -> list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG)
                         .kernelSize(l.kernel(), l.kernel()).stride(l.stride(), l.stride())
                         .padding(l.padding(), l.padding()).build());
-                case "dense" -> list.layer(new DenseLayer.Builder().nOut(l.units()).activation(act).build());
+                case "dense" -> {
+                    list.layer(new DenseLayer.Builder().nOut(l.units()).hasBias(!l.batchNorm())
+                            .activation(l.batchNorm() ? new ActivationIdentity() : act).build());
+                    if (l.batchNorm()) {
+                        addBatchNorm(list, act);
+                    }
+                }
                 // DL4J's dropout argument is the probability to RETAIN an activation
                 case "dropout" -> list.layer(new DropoutLayer.Builder(1.0 - l.rate()).build());
                 // small initial weights: soft-LIF outputs are several times larger than ReLU's near
@@ -112,6 +126,19 @@ public final class NetworkFactory {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
+    }
+
+    // the running variance as such (not DL4J's default log10 of the std), for folding at export
+    private static void addBatchNorm(NeuralNetConfiguration.ListBuilder list, IActivation act) {
+        list.layer(new BatchNormalization.Builder().eps(BATCH_NORM_EPS).useLogStd(false).build());
+        list.layer(new ActivationLayer.Builder().activation(act).build());
+    }
+
+    static final double BATCH_NORM_EPS = 1e-5;
+
+    /** How many DL4J layers an architecture layer becomes. */
+    static int dl4jLayers(Architecture.Layer l) {
+        return l.type().equals("locally_connected") ? 2 : l.batchNorm() ? 3 : 1;
     }
 
     /** Forward FLOPs per image (2 per multiply-add), for throughput figures. */

@@ -93,6 +93,8 @@ public final class Trainer {
     public Result finetune(Bundle base, Architecture arch, FolderData.Sets sets, String dataSpec, String mixSpec,
                            double mixFraction, Options opt) throws IOException {
         checkOutputs(opt);
+        // the bundle has any batch normalisation folded into its weights: fine-tune the plain layers
+        arch = arch.withoutBatchNorm();
         ImageSet data = sets.train();
         ImageSet test = sets.test();
         List<String> baseLabels = base.manifest().labels();

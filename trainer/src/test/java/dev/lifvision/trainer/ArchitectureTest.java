@@ -55,6 +55,10 @@ class ArchitectureTest {
         assertTrue(e.getMessage().contains("simulation.synapse"), e.getMessage());
         e = parseError("name: x\ninput: {height: 28, width: 28, channels: 1, shift: -1}\nlayers:\n  - {type: output}\n");
         assertTrue(e.getMessage().contains("input.shift"), e.getMessage());
+        e = parseError(head + "layers:\n  - {type: conv2d, filters: 4, kernel: 3, batch_norm: yes please}\n  - {type: output}\n");
+        assertTrue(e.getMessage().contains("layers[0].batch_norm") && e.getMessage().contains("true or false"), e.getMessage());
+        e = parseError(head + "layers:\n  - {type: avgpool, size: 2, batch_norm: true}\n  - {type: output}\n");
+        assertTrue(e.getMessage().contains("layers[0].batch_norm") && e.getMessage().contains("unknown key"), e.getMessage());
         e = parseError("name: [unclosed\n");
         assertTrue(e.getMessage().contains("a.yaml"), e.getMessage());
         assertThrows(IOException.class, () -> Architecture.resolve("no-such-arch"));

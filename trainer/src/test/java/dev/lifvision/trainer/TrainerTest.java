@@ -7,7 +7,9 @@ import dev.lifvision.data.Split;
 import dev.lifvision.encode.Preprocessor;
 import dev.lifvision.eval.EvalResult;
 import dev.lifvision.eval.Evaluator;
+import dev.lifvision.network.FrameResult;
 import dev.lifvision.network.Network;
+import dev.lifvision.network.RateSimulator;
 import dev.lifvision.network.SimOptions;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -213,6 +215,57 @@ class TrainerTest {
                 Files.readString(arch).replace("seed: 3}", "seed: 3, average_from: 4}"));
         IOException parse = assertThrows(IOException.class, () -> Architecture.load(bad));
         assertTrue(parse.getMessage().contains("training.average_from") && parse.getMessage().contains("4"), parse.getMessage());
+    }
+
+    @Test
+    void batchNormalisationIsFoldedIntoTheExportedWeights() throws Exception {
+        Path bnArch = Files.writeString(dir.resolve("bars-bn.yaml"), Files.readString(arch)
+                .replace("padding: 1}", "padding: 1, batch_norm: true}").replace("units: 16}", "units: 16, batch_norm: true}"));
+        Architecture a = Architecture.load(bnArch);
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        Path out = dir.resolve("bn.lifb");
+        var r = new Trainer(quiet).train(a, "folder:" + data, options(out, false, 2, Integer.MAX_VALUE));
+        assertTrue(r.testAccuracy() > 0.9, "test accuracy " + r.testAccuracy());
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
+                Trainer.sibling(out, ".work").resolve("best.zip").toFile(), false);
+        // conv, norm, soft-LIF; pool; dense, norm, soft-LIF; dropout; output
+        assertEquals(9, net.getLayers().length);
+        assertTrue(net.getLayer(1).getParam("mean").amaxNumber().doubleValue() > 1e-3, "running statistics were learned");
+        assertTrue(net.getLayer(1).getParam("gamma").sub(1).amaxNumber().doubleValue() > 1e-4, "gamma was learned");
+
+        // the node's rate network on the bundle computes what DL4J computes with the normalisation
+        Bundle b = Bundle.read(out);
+        assertEquals(java.util.List.of("conv2d", "avgpool", "dense", "dense"),
+                b.manifest().layers().stream().map(dev.lifvision.bundle.LayerSpec::type).toList());
+        RateSimulator sim = new RateSimulator(Network.of(b));
+        FrameResult fr = sim.newResult();
+        Random rnd = new Random(5);
+        for (int k = 0; k < 20; k++) {
+            float[] x = new float[100];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (rnd.nextGaussian() * 2);
+            }
+            sim.present(x, fr);
+            INDArray dl4j = net.output(org.nd4j.linalg.factory.Nd4j.create(x, new long[]{1, 1, 10, 10}, 'c'), false);
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (float v : fr.output) {
+                max = Math.max(max, v);
+            }
+            for (float v : fr.output) {
+                sum += Math.exp(v - max);
+            }
+            for (int c = 0; c < fr.output.length; c++) {
+                assertEquals(dl4j.getDouble(0, c), Math.exp(fr.output[c] - max) / sum, 1e-4, "image " + k + " class " + c);
+            }
+        }
+
+        // fine-tuning loads the folded bundle into plain layers and starts where it left off
+        Path tuned = dir.resolve("bn-tuned.lifb");
+        var t = new Trainer(quiet).finetune(b, a, "folder:" + data, null, 0,
+                new Trainer.Options(tuned, Trainer.sibling(tuned, ".work"), false, false, 1, null, null, null, "float32",
+                        Integer.MAX_VALUE));
+        assertTrue(t.testAccuracy() > 0.9, "fine-tuned accuracy " + t.testAccuracy());
+        assertEquals(b.manifest().layers().size(), Bundle.read(tuned).manifest().layers().size());
     }
 
     private static MultiLayerNetwork imported(Bundle b, Architecture a) {
