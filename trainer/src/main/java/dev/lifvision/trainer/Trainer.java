@@ -40,7 +40,9 @@ import java.util.SplittableRandom;
  * validation split as the best single epoch (stochastic weight averaging, Izmailov et al. 2018): at a
  * low learning rate under the training noise the weights wander around a minimum, and their mean
  * generalises better than any one point of the walk. The mean is taken from the kept files at export,
- * so a resumed run, or {@code --resume --max-epochs-this-run 0}, computes the same one.
+ * so a resumed run, or {@code --resume --max-epochs-this-run 0}, computes the same one. Batch
+ * normalisation's running statistics are averaged with the weights, which only approximates
+ * re-estimating them for the mean weights (as the paper does); the validation comparison guards it.
  */
 public final class Trainer {
     /** Images of the training split scored each epoch for the train-accuracy curve (no augmentation, no noise). */
