@@ -106,7 +106,18 @@ public final class Trainer {
         test = relabel(test, labels);
         if (mixSpec != null && mixFraction > 0) {
             ImageSet mix = FolderData.fit(Datasets.load(mixSpec, Split.TRAIN, null), arch.input());
-            mix = relabel(mix.shuffled(arch.training().seed()), labels);
+            // When the mix is the base's own training data, the first validation_images of its seeded
+            // shuffle are the base's held-out slice, which calibration uses as unseen images: keep them
+            // out of the fine-tuning as well.
+            var bp = base.manifest().provenance();
+            int held = bp != null && hash(mix).equals(bp.path("dataset_sha256").asText())
+                    ? Math.min(mix.size(), bp.path("validation_images").asInt(0)) : 0;
+            ImageSet shuffled = mix.shuffled(held > 0 ? bp.path("seed").asLong(arch.training().seed()) : arch.training().seed());
+            if (held > 0) {
+                shuffled = shuffled.subset(java.util.stream.IntStream.range(held, shuffled.size()).toArray());
+                log.printf(Locale.ROOT, "the base's %d held-out images of %s stay out of the mix%n", held, mix.source());
+            }
+            mix = relabel(shuffled, labels);
             int n = (int) Math.min(mix.size(), Math.round(mixFraction * data.size()));
             data = concat(data, mix.limit(n));
             log.printf(Locale.ROOT, "mixing in %d images of %s%n", n, mix.source());
