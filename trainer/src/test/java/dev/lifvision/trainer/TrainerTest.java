@@ -156,9 +156,12 @@ class TrainerTest {
             }
         }
         Path tuned = dir.resolve("tuned.lifb");
-        var r = new Trainer(quiet).finetune(b, a, "folder:" + renamed, "folder:" + data, 0.5,
+        StringWriter tuneLog = new StringWriter();
+        var r = new Trainer(new PrintWriter(tuneLog, true)).finetune(b, a, "folder:" + renamed, "folder:" + data, 0.5,
                 new Trainer.Options(tuned, Trainer.sibling(tuned, ".work"), false, false, 3, null, null, null, "float16",
                         Integer.MAX_VALUE));
+        // the base's validation slice (30 of its 360 training images) is what calibration holds out: never mixed in
+        assertTrue(tuneLog.toString().contains("the base's 30 held-out images of"), tuneLog.toString());
         Bundle t = Bundle.read(tuned);
         assertEquals(java.util.List.of("centre", "east", "west"), t.manifest().labels());
         assertEquals("float16", t.tensors().values().iterator().next().dtype());
