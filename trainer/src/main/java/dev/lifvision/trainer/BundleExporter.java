@@ -62,7 +62,6 @@ public final class BundleExporter {
                     h = s.outShape()[0];
                     w = s.outShape()[1];
                     c = l.filters();
-                    dl += NetworkFactory.dl4jLayers(l);
                 }
                 case "locally_connected" -> {
                     LayerSpec s = LayerSpec.locallyConnected("local" + index, shape, l.filters(), l.kernel(), l.kernel(),
@@ -82,7 +81,6 @@ public final class BundleExporter {
                     h = oh;
                     w = ow;
                     c = l.filters();
-                    dl += 2; // the LocallyConnectedLayer and its ActivationLayer
                 }
                 case "avgpool" -> {
                     LayerSpec p = LayerSpec.avgpool("pool" + index, shape, l.kernel(), l.stride(), l.padding());
@@ -93,7 +91,6 @@ public final class BundleExporter {
                     layers.add(p);
                     h = p.outShape()[0];
                     w = p.outShape()[1];
-                    dl++;
                 }
                 case "dense", "output" -> {
                     boolean out = l.type().equals("output");
@@ -113,11 +110,12 @@ public final class BundleExporter {
                     w = 1;
                     c = units;
                     flat = true;
-                    dl += NetworkFactory.dl4jLayers(l);
                 }
-                case "dropout" -> dl++;
+                case "dropout" -> {
+                }
                 default -> throw new IllegalArgumentException("cannot export layer type " + l.type());
             }
+            dl += NetworkFactory.dl4jLayers(l);
         }
         String meanName = null;
         if (meanOrNull != null) {

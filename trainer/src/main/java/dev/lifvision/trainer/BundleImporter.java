@@ -38,7 +38,6 @@ final class BundleImporter {
                     INDArray w = array(bundle, spec.weights(), k[0], k[1], cin, cout).permute(3, 2, 0, 1);
                     set(net, dl, "W", w);
                     set(net, dl, "b", array(bundle, spec.bias(), 1, cout));
-                    dl++;
                 }
                 case "locally_connected" -> {
                     LayerSpec spec = expect(specs, s++, "locally_connected", l);
@@ -50,11 +49,9 @@ final class BundleImporter {
                     INDArray b = array(bundle, spec.bias(), oh * ow * cout);
                     long want = net.getLayer(dl).getParam("b").length();
                     set(net, dl, "b", want == b.length() ? b : b.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, want)));
-                    dl += 2;
                 }
                 case "avgpool" -> {
                     expect(specs, s++, "avgpool", l);
-                    dl++;
                 }
                 case "dense", "output" -> {
                     LayerSpec spec = expect(specs, s++, "dense", l);
@@ -70,11 +67,12 @@ final class BundleImporter {
                         set(net, dl, "W", w);
                         set(net, dl, "b", array(bundle, spec.bias(), 1, units));
                     }
-                    dl++;
                 }
-                case "dropout" -> dl++;
+                case "dropout" -> {
+                }
                 default -> throw new IllegalArgumentException("cannot import layer type " + l.type());
             }
+            dl += NetworkFactory.dl4jLayers(l);
         }
         if (s != specs.size()) {
             throw new IllegalArgumentException(bundle.manifest().name() + ": bundle has " + specs.size()
